@@ -1,0 +1,68 @@
+namespace Kiosque.Content;
+
+public enum ArticleStatus
+{
+    Draft,
+    Review,
+    Scheduled,
+    Published,
+    Unpublished,
+}
+
+public class Article
+{
+    public int Id { get; set; }
+    public required string Slug { get; set; }
+    public string Kicker { get; set; } = "";
+    public required string Headline { get; set; }
+    public string Standfirst { get; set; } = "";
+
+    /// <summary>The body as versioned JSON blocks (see <see cref="ArticleBody"/>); never editor HTML.</summary>
+    public string Body { get; set; } = ArticleBody.Empty;
+
+    public int? HeroMediaId { get; set; }
+    public MediaAsset? HeroMedia { get; set; }
+
+    public int SectionId { get; set; }
+    public Section Section { get; set; } = null!;
+
+    public ArticleStatus Status { get; set; } = ArticleStatus.Draft;
+
+    /// <summary>First publication; stays put when the article is corrected or republished.</summary>
+    public DateTime? PublishedAt { get; set; }
+    public DateTime? ScheduledAt { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+
+    public string? SeoTitle { get; set; }
+    public string? SeoDescription { get; set; }
+
+    public List<ArticleAuthor> Authors { get; set; } = [];
+    public List<ArticleTag> Tags { get; set; } = [];
+    public List<Correction> Corrections { get; set; } = [];
+}
+
+/// <summary>An author's place in an article's byline; <see cref="Position"/> keeps the byline order.</summary>
+public class ArticleAuthor
+{
+    public int ArticleId { get; set; }
+    public int AuthorId { get; set; }
+    public Author Author { get; set; } = null!;
+    public int Position { get; set; }
+}
+
+public class ArticleTag
+{
+    public int ArticleId { get; set; }
+    public int TagId { get; set; }
+    public Tag Tag { get; set; } = null!;
+}
+
+/// <summary>A public, dated correction note shown on the article.</summary>
+public class Correction
+{
+    public int Id { get; set; }
+    public int ArticleId { get; set; }
+    public DateTime At { get; set; }
+    public required string Text { get; set; }
+}

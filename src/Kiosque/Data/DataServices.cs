@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Kiosque.Data;
+
+public static class DataServices
+{
+    /// <summary>
+    /// Registers <see cref="KiosqueDb"/> for the configured provider: <c>Database:Provider</c> is
+    /// <c>Sqlite</c> (default, a file under the data directory) or <c>Postgres</c>, with
+    /// <c>ConnectionStrings:Kiosque</c>.
+    /// </summary>
+    public static IServiceCollection AddKiosqueDb(this IServiceCollection services, IConfiguration configuration)
+    {
+        var provider = configuration["Database:Provider"] ?? "Sqlite";
+        var connectionString = configuration.GetConnectionString("Kiosque");
+        if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase) || provider.Equals("PostgreSQL", StringComparison.OrdinalIgnoreCase))
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Kiosque is empty.");
+            }
+            services.AddDbContextPool<PostgresKiosqueDb>(o => o.UseNpgsql(connectionString));
+            services.AddScoped<KiosqueDb>(sp => sp.GetRequiredService<PostgresKiosqueDb>());
+        }
+        else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                var options = configuration.GetSection(KiosqueOptions.Section).Get<KiosqueOptions>() ?? new KiosqueOptions();
+                Directory.CreateDirectory(options.FullDataDirectory);
+                connectionString = $"Data Source={Path.Combine(options.FullDataDirectory, "kiosque.db")}";
+            }
+            services.AddDbContextPool<SqliteKiosqueDb>(o => o.UseSqlite(connectionString));
+            services.AddScoped<KiosqueDb>(sp => sp.GetRequiredService<SqliteKiosqueDb>());
+        }
+        else
+        {
+            throw new InvalidOperationException($"Unknown Database:Provider '{provider}': use Sqlite or Postgres.");
+        }
+        return services;
+    }
+
+    /// <summary>Applies pending migrations; run at start and by <c>kiosque migrate</c>.</summary>
+    public static async Task MigrateAsync(this KiosqueDb db, CancellationToken cancellationToken = default)
+    {
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets readers go on while a publish writes; it is a property of the file, so set once.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+    }
+}

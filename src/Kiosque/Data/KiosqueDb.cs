@@ -1,0 +1,109 @@
+using Kiosque.Content;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Kiosque.Data;
+
+/// <summary>
+/// The one model. Provider subclasses (<see cref="SqliteKiosqueDb"/>, <see cref="PostgresKiosqueDb"/>)
+/// exist only so that each owns its own migrations.
+/// </summary>
+public abstract class KiosqueDb(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Article> Articles => Set<Article>();
+    public DbSet<ArticleAuthor> ArticleAuthors => Set<ArticleAuthor>();
+    public DbSet<ArticleTag> ArticleTags => Set<ArticleTag>();
+    public DbSet<Correction> Corrections => Set<Correction>();
+    public DbSet<Author> Authors => Set<Author>();
+    public DbSet<Section> Sections => Set<Section>();
+    public DbSet<Tag> Tags => Set<Tag>();
+    public DbSet<MediaAsset> Media => Set<MediaAsset>();
+    public DbSet<Redirect> Redirects => Set<Redirect>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every time is UTC. SQLite hands DateTime back as Unspecified and Npgsql refuses to
+        // write a non-UTC value to timestamptz, so the kind is pinned on the way in and out.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcConverter>();
+        configurationBuilder.Properties<ArticleStatus>().HaveConversion<string>().HaveMaxLength(16);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Article>(article =>
+        {
+            article.Property(a => a.Slug).HasMaxLength(200);
+            article.HasIndex(a => a.Slug).IsUnique();
+            article.Property(a => a.Kicker).HasMaxLength(120);
+            article.Property(a => a.Headline).HasMaxLength(300);
+            article.Property(a => a.Standfirst).HasMaxLength(1000);
+            article.Property(a => a.SeoTitle).HasMaxLength(300);
+            article.Property(a => a.SeoDescription).HasMaxLength(500);
+            // Lists are "published, newest first", by section or not.
+            article.HasIndex(a => new { a.Status, a.PublishedAt });
+            article.HasIndex(a => new { a.SectionId, a.Status, a.PublishedAt });
+            article.HasOne(a => a.HeroMedia).WithMany().HasForeignKey(a => a.HeroMediaId).OnDelete(DeleteBehavior.SetNull);
+            article.HasOne(a => a.Section).WithMany().HasForeignKey(a => a.SectionId).OnDelete(DeleteBehavior.Restrict);
+            article.HasMany(a => a.Authors).WithOne().HasForeignKey(a => a.ArticleId);
+            article.HasMany(a => a.Tags).WithOne().HasForeignKey(t => t.ArticleId);
+            article.HasMany(a => a.Corrections).WithOne().HasForeignKey(c => c.ArticleId);
+        });
+        modelBuilder.Entity<ArticleAuthor>(byline =>
+        {
+            byline.HasKey(a => new { a.ArticleId, a.AuthorId });
+            byline.HasIndex(a => a.AuthorId);
+            byline.HasOne(a => a.Author).WithMany().HasForeignKey(a => a.AuthorId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<ArticleTag>(tag =>
+        {
+            tag.HasKey(t => new { t.ArticleId, t.TagId });
+            tag.HasIndex(t => t.TagId);
+            tag.HasOne(t => t.Tag).WithMany().HasForeignKey(t => t.TagId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<Correction>(correction =>
+        {
+            correction.Property(c => c.Text).HasMaxLength(2000);
+            correction.HasIndex(c => c.ArticleId);
+        });
+        modelBuilder.Entity<Author>(author =>
+        {
+            author.Property(a => a.Slug).HasMaxLength(120);
+            author.HasIndex(a => a.Slug).IsUnique();
+            author.Property(a => a.Name).HasMaxLength(200);
+            author.Property(a => a.Bio).HasMaxLength(2000);
+            author.HasOne(a => a.Photo).WithMany().HasForeignKey(a => a.PhotoMediaId).OnDelete(DeleteBehavior.SetNull);
+        });
+        modelBuilder.Entity<Section>(section =>
+        {
+            section.Property(s => s.Slug).HasMaxLength(120);
+            section.HasIndex(s => s.Slug).IsUnique();
+            section.Property(s => s.Name).HasMaxLength(120);
+            section.Property(s => s.Description).HasMaxLength(1000);
+        });
+        modelBuilder.Entity<Tag>(tag =>
+        {
+            tag.Property(t => t.Slug).HasMaxLength(120);
+            tag.HasIndex(t => t.Slug).IsUnique();
+            tag.Property(t => t.Name).HasMaxLength(120);
+        });
+        modelBuilder.Entity<MediaAsset>(media =>
+        {
+            media.Property(m => m.FileName).HasMaxLength(400);
+            media.Property(m => m.ContentType).HasMaxLength(100);
+            media.Property(m => m.Credit).HasMaxLength(300);
+            media.Property(m => m.Caption).HasMaxLength(1000);
+            media.Property(m => m.Alt).HasMaxLength(1000);
+        });
+        modelBuilder.Entity<Redirect>(redirect =>
+        {
+            redirect.Property(r => r.FromPath).HasMaxLength(400);
+            redirect.HasIndex(r => r.FromPath).IsUnique();
+            redirect.Property(r => r.ToPath).HasMaxLength(400);
+        });
+    }
+
+    private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}

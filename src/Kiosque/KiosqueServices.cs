@@ -1,0 +1,40 @@
+using Kiosque.Data;
+using Kiosque.Demo;
+using Kiosque.Media;
+using Kiosque.Site;
+
+namespace Kiosque;
+
+public static class KiosqueServices
+{
+    /// <summary>What both the web server and the admin verbs need: configuration, storage, clock, rendering.</summary>
+    public static IServiceCollection AddKiosqueCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<KiosqueOptions>().Bind(configuration.GetSection(KiosqueOptions.Section))
+            .Validate(o => o.PageSize is > 0 and <= 100, "Kiosque:PageSize must be between 1 and 100.")
+            .Validate(o => o.Culture is "fr" or "en", "Kiosque:Culture must be fr or en.")
+            .ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddKiosqueDb(configuration);
+        services.AddSingleton<MediaStore>();
+        services.AddSingleton<SiteFormat>();
+        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.AddSingleton<BodyRenderer>();
+        services.AddScoped<DemoNewsroom>();
+        services.AddScoped<DemoGenerator>();
+        return services;
+    }
+
+    /// <summary>Migrations, then the demo newsroom when asked for and the database is empty.</summary>
+    public static async Task PrepareDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KiosqueDb>();
+        await db.MigrateAsync(cancellationToken);
+        var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<KiosqueOptions>>().Value;
+        if (options.Demo)
+        {
+            await scope.ServiceProvider.GetRequiredService<DemoNewsroom>().SeedIfEmptyAsync(cancellationToken);
+        }
+    }
+}

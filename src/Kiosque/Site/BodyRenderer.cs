@@ -1,0 +1,186 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Kiosque.Content;
+using Microsoft.Extensions.Localization;
+
+namespace Kiosque.Site;
+
+public sealed record ReadAlsoRef(string Slug, string Headline);
+
+/// <summary>What a body refers to, fetched in one go before rendering.</summary>
+public sealed record BodyReferences(IReadOnlyDictionary<int, MediaRef> Media, IReadOnlyDictionary<int, ReadAlsoRef> Articles)
+{
+    public static readonly BodyReferences None = new(new Dictionary<int, MediaRef>(), new Dictionary<int, ReadAlsoRef>());
+}
+
+/// <summary>
+/// Renders the structured body. One renderer, several targets: the web page now, plain text for
+/// descriptions and search; feeds and the text edition will add theirs here.
+/// </summary>
+public sealed class BodyRenderer(IStringLocalizer<SharedResource> text)
+{
+    // Accented text stays readable and small in the page; markup characters are still escaped.
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+
+    public string ToHtml(ArticleBody body, BodyReferences refs)
+    {
+        var html = new StringBuilder(4096);
+        foreach (var block in body.Blocks)
+        {
+            switch (block)
+            {
+                case ParagraphBlock p:
+                    html.Append("<p>").Append(p.Text).Append("</p>\n");
+                    break;
+                case HeadingBlock h:
+                    var level = Math.Clamp(h.Level, 2, 4);
+                    html.Append("<h").Append(level).Append('>').Append(Html.Encode(h.Text)).Append("</h").Append(level).Append(">\n");
+                    break;
+                case QuoteBlock q:
+                    AppendQuote(html, q);
+                    break;
+                case ListBlock l:
+                    var tag = l.Style == ListStyle.Ordered ? "ol" : "ul";
+                    html.Append('<').Append(tag).Append('>');
+                    foreach (var item in l.Items)
+                    {
+                        html.Append("<li>").Append(item).Append("</li>");
+                    }
+                    html.Append("</").Append(tag).Append(">\n");
+                    break;
+                case ImageBlock i when refs.Media.TryGetValue(i.MediaId, out var media):
+                    AppendFigure(html, media, i.Caption ?? media.Caption, i.Credit ?? media.Credit, i.Alt ?? media.Alt, "body-image", lazy: true);
+                    break;
+                case EmbedBlock e:
+                    AppendEmbed(html, e);
+                    break;
+                case ReadAlsoBlock r when refs.Articles.TryGetValue(r.ArticleId, out var other):
+                    html.Append("<aside class=\"read-also\"><span class=\"read-also-label\">")
+                        .Append(Html.Encode(text["ReadAlso"])).Append("</span> <a href=\"")
+                        .Append(Html.Encode(SiteFormat.ArticlePath(other.Slug))).Append("\">")
+                        .Append(Html.Encode(other.Headline)).Append("</a></aside>\n");
+                    break;
+                default:
+                    // A missing image or an unpublished read-also target is left out rather than shown broken.
+                    break;
+            }
+        }
+        return html.ToString();
+    }
+
+    /// <summary>A figure with its caption and credit; the credit is mandatory on every image we show.</summary>
+    public string Figure(MediaRef media, string cssClass, bool lazy)
+    {
+        var html = new StringBuilder(512);
+        AppendFigure(html, media, media.Caption, media.Credit, media.Alt, cssClass, lazy);
+        return html.ToString();
+    }
+
+    private void AppendFigure(StringBuilder html, MediaRef media, string caption, string credit, string alt, string cssClass, bool lazy)
+    {
+        html.Append("<figure class=\"").Append(cssClass).Append("\"><img src=\"").Append(Html.Encode(media.Url))
+            .Append("\" width=\"").Append(media.Width).Append("\" height=\"").Append(media.Height)
+            .Append("\" alt=\"").Append(Html.Encode(alt)).Append('"');
+        html.Append(lazy ? " loading=\"lazy\" decoding=\"async\">" : " fetchpriority=\"high\">");
+        html.Append("<figcaption>");
+        if (caption.Length > 0)
+        {
+            html.Append("<span class=\"caption\">").Append(Html.Encode(caption)).Append("</span> ");
+        }
+        html.Append("<span class=\"credit\">").Append(Html.Encode(text["PhotoCredit", credit])).Append("</span></figcaption></figure>\n");
+    }
+
+    private void AppendQuote(StringBuilder html, QuoteBlock q)
+    {
+        var url = SafeUrl(q.Source.Url);
+        html.Append("<figure class=\"quote quote-").Append(q.Verification.ToString().ToLowerInvariant()).Append("\"><blockquote");
+        if (url is not null)
+        {
+            html.Append(" cite=\"").Append(Html.Encode(url)).Append('"');
+        }
+        html.Append("><p>").Append(Html.Encode(q.Text)).Append("</p></blockquote><figcaption>")
+            .Append(Html.Encode(text["QuoteSource"])).Append(' ');
+        if (url is not null)
+        {
+            html.Append("<cite><a href=\"").Append(Html.Encode(url)).Append("\" rel=\"nofollow noopener\">").Append(Html.Encode(q.Source.Name)).Append("</a></cite>");
+        }
+        else
+        {
+            html.Append("<cite>").Append(Html.Encode(q.Source.Name)).Append("</cite>");
+        }
+        html.Append("</figcaption>");
+        if (q.Verification != Verification.Verified || !string.IsNullOrWhiteSpace(q.Note))
+        {
+            html.Append("<p class=\"sourcing\">");
+            if (q.Verification != Verification.Verified)
+            {
+                html.Append("<strong>").Append(Html.Encode(text[q.Verification == Verification.Disputed ? "Sourcing.Disputed" : "Sourcing.Unverified"])).Append("</strong> ");
+            }
+            if (!string.IsNullOrWhiteSpace(q.Note))
+            {
+                html.Append(Html.Encode(q.Note));
+            }
+            html.Append("</p>");
+        }
+        html.Append("</figure>\n");
+    }
+
+    private void AppendEmbed(StringBuilder html, EmbedBlock e)
+    {
+        var url = SafeUrl(e.Url);
+        if (url is null)
+        {
+            return;
+        }
+        var host = new Uri(url).Host;
+        var provider = string.IsNullOrWhiteSpace(e.Provider) ? host : e.Provider;
+        html.Append("<aside class=\"embed\"><p class=\"embed-provider\">").Append(Html.Encode(provider)).Append("</p>");
+        if (!string.IsNullOrWhiteSpace(e.Title))
+        {
+            html.Append("<p class=\"embed-title\">").Append(Html.Encode(e.Title)).Append("</p>");
+        }
+        html.Append("<p><a href=\"").Append(Html.Encode(url)).Append("\" rel=\"nofollow noopener external\">")
+            .Append(Html.Encode(text["Embed.Open", provider])).Append("</a></p><p class=\"embed-note\">")
+            .Append(Html.Encode(text["Embed.Privacy", host])).Append("</p></aside>\n");
+    }
+
+    /// <summary>Only http(s) links are rendered; anything else (javascript:, data:) is dropped.</summary>
+    private static string? SafeUrl(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            ? uri.AbsoluteUri
+            : null;
+
+    /// <summary>Plain text of the body, for meta descriptions, search and the text edition.</summary>
+    public static string ToPlainText(ArticleBody body)
+    {
+        var text = new StringBuilder();
+        foreach (var block in body.Blocks)
+        {
+            switch (block)
+            {
+                case ParagraphBlock p:
+                    text.AppendLine(InlineMarkup.ToPlainText(p.Text));
+                    break;
+                case HeadingBlock h:
+                    text.AppendLine(h.Text);
+                    break;
+                case QuoteBlock q:
+                    text.Append("« ").Append(q.Text).Append(" » — ").AppendLine(q.Source.Name);
+                    break;
+                case ListBlock l:
+                    foreach (var item in l.Items)
+                    {
+                        text.Append("- ").AppendLine(InlineMarkup.ToPlainText(item));
+                    }
+                    break;
+                case ImageBlock i when i.Caption is not null:
+                    text.AppendLine(i.Caption);
+                    break;
+                default:
+                    break;
+            }
+        }
+        return text.ToString();
+    }
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace Kiosque.Site;
+
+/// <summary>Public URLs and reader-facing dates, in one place so every page and feed agrees.</summary>
+public sealed class SiteFormat(IOptions<KiosqueOptions> options)
+{
+    private readonly KiosqueOptions _options = options.Value;
+    private readonly TimeZoneInfo _zone = options.Value.TimeZoneInfo;
+
+    public string SiteName => _options.SiteName;
+
+    public CultureInfo Culture => _options.CultureInfo;
+
+    /// <summary>Open Graph wants a territory: fr → fr_FR.</summary>
+    public string OgLocale { get; } = CultureInfo.CreateSpecificCulture(options.Value.Culture).Name.Replace('-', '_');
+
+    public static string ArticlePath(string slug) => "/article/" + slug;
+
+    public static string SectionPath(string slug) => "/rubrique/" + slug;
+
+    public static string TagPath(string slug) => "/theme/" + slug;
+
+    public static string AuthorPath(string slug) => "/auteur/" + slug;
+
+    public static string MediaPath(string fileName) => "/media/" + fileName;
+
+    public static string WithPage(string path, int page) => page <= 1 ? path : $"{path}?page={page}";
+
+    /// <summary>The absolute URL of a path, from <c>Kiosque:PublicUrl</c> or else the request's own origin.</summary>
+    public string Absolute(HttpRequest request, string path)
+    {
+        var origin = string.IsNullOrEmpty(_options.PublicUrl)
+            ? $"{request.Scheme}://{request.Host.Value}"
+            : _options.PublicUrl.TrimEnd('/');
+        return origin + path;
+    }
+
+    public DateTime Local(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(utc, _zone);
+
+    /// <summary>ISO 8601 with the newsroom's offset, for <c>&lt;time datetime&gt;</c> and JSON-LD.</summary>
+    public string Iso(DateTime utc)
+    {
+        var local = Local(utc);
+        return new DateTimeOffset(local, _zone.GetUtcOffset(utc)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>"7 janvier 2022", "1er mars 2022"; "7 January 2022" in English.</summary>
+    public string LongDate(DateTime utc)
+    {
+        var local = Local(utc);
+        var culture = CultureInfo.CurrentCulture;
+        if (culture.TwoLetterISOLanguageName == "fr" && local.Day == 1)
+        {
+            return "1er " + local.ToString("MMMM yyyy", culture);
+        }
+        return local.ToString("d MMMM yyyy", culture);
+    }
+
+    /// <summary>"14 h 05" in French, "2:05 PM"-style per culture otherwise.</summary>
+    public string Time(DateTime utc)
+    {
+        var local = Local(utc);
+        var culture = CultureInfo.CurrentCulture;
+        return culture.TwoLetterISOLanguageName == "fr"
+            ? local.ToString("H' h 'mm", culture)
+            : local.ToString("t", culture);
+    }
+}

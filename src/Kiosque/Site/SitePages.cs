@@ -1,0 +1,58 @@
+using System.Globalization;
+using Kiosque.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Kiosque.Site;
+
+/// <summary>What every reader page handler shares: the navigation, page numbers, the 404 page.</summary>
+public static class SitePages
+{
+    public static Task<List<NavSection>> NavSectionsAsync(this KiosqueDb db, CancellationToken cancellationToken) =>
+        db.Sections.AsNoTracking().OrderBy(s => s.Position).ThenBy(s => s.Name)
+            .Select(s => new NavSection(s.Slug, s.Name)).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// The <c>page</c> query value: absent means 1; anything but a positive number (0, -3, "abc",
+    /// two values) is refused so the caller answers 404 instead of guessing.
+    /// </summary>
+    public static bool TryReadPage(HttpRequest request, out int page)
+    {
+        page = 1;
+        var values = request.Query["page"];
+        if (values.Count == 0)
+        {
+            return true;
+        }
+        return values.Count == 1
+            && int.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out page)
+            && page >= 1;
+    }
+
+    public static RazorComponentResult Render<TComponent>(object parameters, int statusCode = StatusCodes.Status200OK)
+        where TComponent : Microsoft.AspNetCore.Components.IComponent =>
+        new RazorComponentResult<TComponent>(parameters) { StatusCode = statusCode, PreventStreamingRendering = true };
+
+    /// <summary>
+    /// Unknown path: a 301 when the path is a known old address (a changed slug), else a 404 page
+    /// that helps the reader find their way.
+    /// </summary>
+    public static async Task<IResult> NotFoundAsync(HttpContext http, KiosqueDb db, SiteFormat format, IOptions<KiosqueOptions> options, CancellationToken cancellationToken)
+    {
+        var path = http.Request.Path.Value ?? "/";
+        if (path.Length <= 400)
+        {
+            var target = await db.Redirects.AsNoTracking().Where(r => r.FromPath == path).Select(r => r.ToPath).FirstOrDefaultAsync(cancellationToken);
+            if (target is not null)
+            {
+                return Results.Redirect(target + http.Request.QueryString, permanent: true);
+            }
+        }
+        var latest = await db.Published().NewestFirst().Take(5).ToCards().ToListAsync(cancellationToken);
+        var text = http.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<SharedResource>>();
+        var meta = new PageMeta($"{text["NotFound.Title"]} — {options.Value.SiteName}", null, format.Absolute(http.Request, "/")) { NoIndex = true };
+        var chrome = new Chrome(meta, await db.NavSectionsAsync(cancellationToken));
+        return Render<NotFoundPage>(new { Chrome = chrome, Latest = latest }, StatusCodes.Status404NotFound);
+    }
+}
