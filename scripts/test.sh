@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: formatting, a warning-free build, then every test on
+# SQLite and on a throwaway PostgreSQL (Debian's package, loopback only, removed afterwards).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+# Installs Debian packages the tests need when they are missing (CI machines start bare).
+need_packages=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_packages+=(postgresql)
+command -v vips >/dev/null 2>&1 || true # NetVips.Native ships libvips itself.
+if [ ${#need_packages[@]} -gt 0 ]; then
+  echo "== Installing ${need_packages[*]}"
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_packages[@]}" >/dev/null
+fi
+
+# A throwaway PostgreSQL cluster in a temporary folder.
+pg_dir=""
+cleanup() {
+  if [ -n "$pg_dir" ]; then
+    runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$pg_dir"
+  fi
+}
+trap cleanup EXIT
+pg_bin=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
+pg_port=${KIOSQUE_TEST_PG_PORT:-55432}
+while (echo >/dev/tcp/127.0.0.1/"$pg_port") 2>/dev/null; do pg_port=$((pg_port + 1)); done
+pg_dir=$(mktemp -d /tmp/kiosque-pg.XXXXXX)
+chown postgres "$pg_dir"
+echo "== PostgreSQL on 127.0.0.1:$pg_port"
+runuser -u postgres -- "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres --no-sync >/dev/null
+runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -w -l "$pg_dir/log" \
+  -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+export KIOSQUE_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres"
+
+echo "== Format"
+dotnet format Kiosque.slnx --verify-no-changes
+
+echo "== Build (warnings are errors)"
+dotnet build Kiosque.slnx -c Release --nologo -v quiet
+
+echo "== Tests (SQLite and PostgreSQL)"
+log=$(mktemp)
+status=0
+dotnet test --solution Kiosque.slnx -c Release --no-build 2>&1 | tee "$log" || status=$?
+# One plain closing line that any CI reads: "N passed, N failed, N skipped".
+passed=$(grep -E '^\s+succeeded: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -E '^\s+failed: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -E '^\s+skipped: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status

@@ -1,0 +1,139 @@
+using Kiosque.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace Kiosque.Tests.Infrastructure;
+
+public enum DatabaseKind
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// The real application on a test server, with its own data directory and its own database
+/// (a SQLite file, or a fresh database in the throwaway PostgreSQL cluster the test script starts).
+/// </summary>
+public class KiosqueFactory : WebApplicationFactory<Program>
+{
+    /// <summary>Set by scripts/test.sh: the throwaway cluster, without a database name.</summary>
+    public const string PostgresVariable = "KIOSQUE_TEST_POSTGRES";
+
+    private readonly string _connectionString;
+
+    public KiosqueFactory(DatabaseKind kind, IDictionary<string, string?>? settings = null)
+    {
+        Kind = kind;
+        DataDirectory = Directory.CreateTempSubdirectory("kiosque-test-").FullName;
+        Settings = settings ?? new Dictionary<string, string?>();
+        if (kind == DatabaseKind.Postgres)
+        {
+            var server = Environment.GetEnvironmentVariable(PostgresVariable);
+            if (string.IsNullOrEmpty(server))
+            {
+                // CI must prove both databases: there a missing server is a failure, not a skip.
+                if (Environment.GetEnvironmentVariable("CI") == "true")
+                {
+                    throw new InvalidOperationException($"{PostgresVariable} is not set: PostgreSQL tests cannot run. Use scripts/test.sh, which starts a throwaway server.");
+                }
+                Unavailable = $"PostgreSQL tests need {PostgresVariable} (scripts/test.sh starts a throwaway server).";
+                _connectionString = "";
+                return;
+            }
+            _connectionString = new NpgsqlConnectionStringBuilder(server) { Database = "kiosque_" + Guid.NewGuid().ToString("N")[..16] }.ConnectionString;
+        }
+        else
+        {
+            _connectionString = $"Data Source={Path.Combine(DataDirectory, "kiosque.db")}";
+        }
+    }
+
+    public DatabaseKind Kind { get; }
+
+    public string DataDirectory { get; }
+
+    public IDictionary<string, string?> Settings { get; }
+
+    /// <summary>Why this factory cannot run (no PostgreSQL outside CI); null when it can.</summary>
+    public string? Unavailable { get; }
+
+    private bool _started;
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        _started = true;
+        return base.CreateHost(builder);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", Kind.ToString());
+        builder.UseSetting("ConnectionStrings:Kiosque", _connectionString);
+        builder.UseSetting("Kiosque:DataDirectory", DataDirectory);
+        builder.UseSetting("Kiosque:PublicUrl", "https://journal.test");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>A client that does not follow redirects, so tests see the 301s readers get.</summary>
+    public HttpClient Reader()
+    {
+        SkipIfUnavailable();
+        return CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://journal.test") });
+    }
+
+    public void SkipIfUnavailable()
+    {
+        Assert.SkipWhen(Unavailable is not null, Unavailable ?? "");
+    }
+
+    /// <summary>Runs code against the application's own database.</summary>
+    public async Task<T> WithDbAsync<T>(Func<KiosqueDb, Task<T>> action)
+    {
+        SkipIfUnavailable();
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KiosqueDb>();
+        return await action(db);
+    }
+
+    public Task WithDbAsync(Func<KiosqueDb, Task> action) =>
+        WithDbAsync(async db =>
+        {
+            await action(db);
+            return true;
+        });
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (Kind == DatabaseKind.Postgres && _started)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var scope = Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<KiosqueDb>().Database.EnsureDeletedAsync();
+        }
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a finished request; the temp folder is cleaned later.
+        }
+    }
+}
+
+/// <summary>One shared SQLite site per test class; every test makes its own content.</summary>
+public sealed class SqliteSite() : KiosqueFactory(DatabaseKind.Sqlite);
+
+/// <summary>One shared PostgreSQL site per test class; every test makes its own content.</summary>
+public sealed class PostgresSite() : KiosqueFactory(DatabaseKind.Postgres);

@@ -1,0 +1,218 @@
+using System.Net;
+using System.Text.Json;
+using Kiosque.Content;
+using Kiosque.Tests.Infrastructure;
+
+namespace Kiosque.Tests.Site;
+
+public abstract class ArticlePageTests(KiosqueFactory site)
+{
+    private readonly TestContent _content = new();
+
+    /// <summary>An article with every part of the anatomy, and the other articles it points to.</summary>
+    private async Task<(Article Article, Article Other, Article Draft, Author First, Author Second)> SeedFullArticleAsync()
+    {
+        var section = _content.Section("International");
+        var first = _content.Author("Nadia Ferrant");
+        var second = _content.Author("Oskar Lind");
+        var tag = _content.Tag("Répression");
+        var other = _content.Article(section, "Ostreva. Les syndicats appellent à la grève générale", TestContent.Now.AddDays(-2), tags: [tag]);
+        var draft = _content.Article(section, "Brouillon secret sur la police", status: ArticleStatus.Draft, tags: [tag]);
+        var photo = new MediaAsset { FileName = "test/hero.jpg", Width = 1600, Height = 900, Caption = "Des manifestants place centrale, le 5 mars.", Credit = "Iris Volk / Agence Delta", Alt = "Une foule sur une place", CreatedAt = TestContent.Now };
+        var inline = new MediaAsset { FileName = "test/inline.jpg", Width = 1200, Height = 800, Caption = "Le port à l'aube.", Credit = "Jan Ek / Collectif Nord", Alt = "Un port", CreatedAt = TestContent.Now };
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, section, first, second, tag, other, draft, photo, inline));
+
+        var body = ArticleBody.Of(
+            new ParagraphBlock("Le président a appelé à <q>ouvrir le feu</q> sur les <b>manifestants</b>."),
+            new HeadingBlock("Un bilan impossible à établir"),
+            new QuoteBlock("26 personnes ont été tuées et 3 800 arrêtées.", new QuoteSource("La Gazette d'Ostreva", "https://example.org/gazette"), Verification.Unverified,
+                "Ces chiffres n'ont toutefois pas pu être vérifiés de manière indépendante."),
+            new QuoteBlock("Les troupes ont été déployées dans la nuit.", new QuoteSource("Radio Horizon"), Verification.Disputed),
+            new ListBlock(["Premier point", "Second point"], ListStyle.Ordered),
+            new ImageBlock(inline.Id),
+            new EmbedBlock("https://www.youtube.com/watch?v=abc123", "YouTube", "La manifestation filmée"),
+            new ReadAlsoBlock(other.Id),
+            new ReadAlsoBlock(draft.Id));
+        var article = _content.Article(section, "Ostreva. Le président appelle à « ouvrir le feu »", TestContent.Now.AddHours(-30), authors: [first, second], tags: [tag], body: body);
+        article.HeroMedia = photo;
+        article.UpdatedAt = TestContent.Now.AddHours(-26);
+        article.Corrections.Add(new Correction { At = TestContent.Now.AddHours(-26), Text = "Une version précédente donnait un mauvais bilan." });
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, article));
+        return (article, other, draft, first, second);
+    }
+
+    [Fact]
+    public async Task Article_page_shows_the_whole_anatomy_in_order()
+    {
+        using var client = site.Reader();
+        var (article, _, _, first, second) = await SeedFullArticleAsync();
+
+        var page = await client.GetDocumentAsync($"/article/{article.Slug}");
+
+        var main = page.QuerySelector("main article")!;
+        Assert.Single(page.QuerySelectorAll("h1"));
+        Assert.Equal("Surtitre", main.QuerySelector(".kicker").Text());
+        Assert.Equal(article.Headline, main.QuerySelector("h1").Text());
+        Assert.Equal(article.Standfirst, main.QuerySelector(".standfirst").Text());
+
+        var authors = main.QuerySelectorAll("a[rel=author]");
+        Assert.Equal([first.Name, second.Name], authors.Select(a => a.Text()));
+        Assert.Equal($"/auteur/{first.Slug}", authors[0].GetAttribute("href"));
+        var published = main.QuerySelector(".dates time")!;
+        var datetime = DateTimeOffset.Parse(published.GetAttribute("datetime")!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange((datetime.UtcDateTime - article.PublishedAt!.Value).Duration(), TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        Assert.Matches(@"^\d{1,2}(er)? [a-zéû]+ \d{4}$", published.Text());
+        Assert.Contains("Mis à jour le", main.QuerySelector(".updated").Text());
+
+        // Share links at the top and the bottom, plain links to each network.
+        var shares = main.QuerySelectorAll("nav.share");
+        Assert.Equal(2, shares.Length);
+        foreach (var share in shares)
+        {
+            var hrefs = share.QuerySelectorAll("a").Select(a => a.GetAttribute("href")!).ToList();
+            Assert.Contains(hrefs, h => h.StartsWith("https://www.facebook.com/sharer/", StringComparison.Ordinal));
+            Assert.Contains(hrefs, h => h.StartsWith("https://x.com/intent/tweet", StringComparison.Ordinal));
+            Assert.Contains(hrefs, h => h.StartsWith("https://t.me/share/", StringComparison.Ordinal));
+            Assert.Contains(hrefs, h => h.StartsWith("https://wa.me/", StringComparison.Ordinal));
+            Assert.Contains(hrefs, h => h.StartsWith("/partager/mastodon?url=https%3A%2F%2Fjournal.test%2Farticle%2F", StringComparison.Ordinal));
+            Assert.Contains(hrefs, h => h.StartsWith("mailto:", StringComparison.Ordinal));
+        }
+
+        var hero = main.QuerySelector("figure.hero")!;
+        Assert.Equal("1600", hero.QuerySelector("img")!.GetAttribute("width"));
+        Assert.Equal("Une foule sur une place", hero.QuerySelector("img")!.GetAttribute("alt"));
+        Assert.Contains("Des manifestants place centrale", hero.QuerySelector("figcaption").Text());
+        Assert.Equal("Crédit photo : Iris Volk / Agence Delta", hero.QuerySelector(".credit").Text());
+
+        var body = main.QuerySelector(".article-body")!;
+        Assert.Equal("ouvrir le feu", body.QuerySelector("p q").Text());
+        Assert.Equal("Un bilan impossible à établir", body.QuerySelector("h2").Text());
+        var quotes = body.QuerySelectorAll("figure.quote");
+        Assert.Equal("https://example.org/gazette", quotes[0].QuerySelector("blockquote")!.GetAttribute("cite"));
+        Assert.Equal("La Gazette d'Ostreva", quotes[0].QuerySelector("cite").Text());
+        Assert.Contains("Non vérifié de manière indépendante.", quotes[0].QuerySelector(".sourcing").Text());
+        Assert.Contains("n'ont toutefois pas pu être vérifiés", quotes[0].QuerySelector(".sourcing").Text());
+        Assert.Contains("Information contestée.", quotes[1].QuerySelector(".sourcing").Text());
+        Assert.Equal(2, body.QuerySelectorAll("ol li").Length);
+        Assert.Contains("Crédit photo : Jan Ek / Collectif Nord", body.QuerySelector("figure.body-image figcaption").Text());
+        Assert.Equal("lazy", body.QuerySelector("figure.body-image img")!.GetAttribute("loading"));
+
+        // The embed is a link card: nothing from the provider is loaded before a click.
+        var embed = body.QuerySelector(".embed")!;
+        Assert.Equal("https://www.youtube.com/watch?v=abc123", embed.QuerySelector("a")!.GetAttribute("href"));
+        Assert.Empty(page.QuerySelectorAll("iframe, script:not([type='application/ld+json'])"));
+
+        // Read-also shows the published article, never the draft.
+        var readAlso = body.QuerySelectorAll(".read-also a");
+        Assert.Single(readAlso);
+        Assert.Contains("grève générale", readAlso[0].Text());
+
+        Assert.Contains("mauvais bilan", main.QuerySelector(".corrections").Text());
+        Assert.Contains(main.QuerySelectorAll("a[rel=tag]"), a => a.Text().StartsWith("Répression", StringComparison.Ordinal));
+
+        // The anatomy's order: kicker, headline, standfirst, byline, share, hero, body, corrections, share.
+        var order = new[] { ".kicker", "h1", ".standfirst", ".byline", "nav.share", "figure.hero", ".article-body", ".corrections", ".article-footer nav.share" }
+            .Select(selector => main.QuerySelector(selector)!).ToList();
+        for (var i = 1; i < order.Count; i++)
+        {
+            Assert.True(order[i - 1].CompareDocumentPosition(order[i]).HasFlag(AngleSharp.Dom.DocumentPositions.Following), $"part {i} is out of order");
+        }
+    }
+
+    [Fact]
+    public async Task Article_page_carries_NewsArticle_json_ld_and_open_graph()
+    {
+        using var client = site.Reader();
+        var (article, _, _, first, second) = await SeedFullArticleAsync();
+
+        var page = await client.GetDocumentAsync($"/article/{article.Slug}");
+
+        Assert.Equal("article", page.QuerySelector("meta[property='og:type']")!.GetAttribute("content"));
+        Assert.Equal($"https://journal.test/article/{article.Slug}", page.QuerySelector("link[rel=canonical]")!.GetAttribute("href"));
+        Assert.Equal("fr_FR", page.QuerySelector("meta[property='og:locale']")!.GetAttribute("content"));
+        Assert.Equal("https://journal.test/media/test/hero.jpg", page.QuerySelector("meta[property='og:image']")!.GetAttribute("content"));
+        var json = JsonDocument.Parse(page.QuerySelector("script[type='application/ld+json']")!.TextContent).RootElement;
+        Assert.Equal("NewsArticle", json.GetProperty("@type").GetString());
+        Assert.Equal(article.Headline, json.GetProperty("headline").GetString());
+        Assert.Equal([first.Name, second.Name], json.GetProperty("author").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
+        Assert.Equal($"https://journal.test/auteur/{second.Slug}", json.GetProperty("author")[1].GetProperty("url").GetString());
+        Assert.True(DateTimeOffset.Parse(json.GetProperty("datePublished").GetString()!, System.Globalization.CultureInfo.InvariantCulture) < DateTimeOffset.Parse(json.GetProperty("dateModified").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(json.GetProperty("isAccessibleForFree").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Related_articles_share_a_tag_or_the_section_newest_first_without_drafts()
+    {
+        using var client = site.Reader();
+        var (article, other, draft, _, _) = await SeedFullArticleAsync();
+        var unrelated = _content.Article(_content.Section("Culture"), "Un festival sans rapport", TestContent.Now.AddMinutes(-5));
+        var newer = _content.Article(article.Section, "Une suite plus récente", TestContent.Now.AddMinutes(-10));
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, unrelated, newer));
+
+        var page = await client.GetDocumentAsync($"/article/{article.Slug}");
+
+        var related = page.QuerySelectorAll(".related .card-headline a").Select(a => a.GetAttribute("href")).ToList();
+        Assert.Equal([$"/article/{newer.Slug}", $"/article/{other.Slug}"], related);
+        Assert.DoesNotContain($"/article/{draft.Slug}", related);
+        Assert.DoesNotContain($"/article/{article.Slug}", related);
+    }
+
+    [Theory]
+    [InlineData(ArticleStatus.Draft)]
+    [InlineData(ArticleStatus.Review)]
+    [InlineData(ArticleStatus.Scheduled)]
+    [InlineData(ArticleStatus.Unpublished)]
+    public async Task Unpublished_articles_answer_404_and_appear_nowhere(ArticleStatus status)
+    {
+        using var client = site.Reader();
+        var section = _content.Section();
+        var author = _content.Author();
+        var tag = _content.Tag();
+        var hidden = _content.Article(section, "Une enquête pas encore prête", TestContent.Now.AddMinutes(-1), status, [author], [tag]);
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, hidden));
+
+        var page = await client.GetDocumentAsync($"/article/{hidden.Slug}", 404);
+        Assert.Equal("Page introuvable", page.QuerySelector("h1").Text());
+        foreach (var path in new[] { "/", $"/rubrique/{section.Slug}", $"/theme/{tag.Slug}", $"/auteur/{author.Slug}" })
+        {
+            var html = await client.GetStringAsync(path);
+            Assert.DoesNotContain(hidden.Slug, html, StringComparison.Ordinal);
+            Assert.DoesNotContain(hidden.Headline, html, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_changed_slug_answers_301_to_the_new_address()
+    {
+        using var client = site.Reader();
+        var article = _content.Article(_content.Section(), "Titre corrigé");
+        var oldPath = "/article/" + _content.Unique("ancien-titre");
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, article, new Redirect { FromPath = oldPath, ToPath = $"/article/{article.Slug}", CreatedAt = TestContent.Now }));
+
+        using var response = await client.GetAsync(oldPath);
+
+        Assert.Equal(HttpStatusCode.MovedPermanently, response.StatusCode);
+        Assert.Equal($"/article/{article.Slug}", response.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(response.Headers.Location)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Dates_are_in_long_French_form_in_the_newsroom_time_zone()
+    {
+        using var client = site.Reader();
+        var march = _content.Article(_content.Section(), "Premier mars", new DateTime(2022, 2, 28, 23, 30, 0, DateTimeKind.Utc));
+        var january = _content.Article(_content.Section(), "Sept janvier", new DateTime(2022, 1, 7, 10, 0, 0, DateTimeKind.Utc));
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, march, january));
+
+        // 23:30 UTC on 28 February is 00:30 on 1 March in Paris.
+        var marchPage = await client.GetDocumentAsync($"/article/{march.Slug}");
+        Assert.Equal("1er mars 2022", marchPage.QuerySelector(".dates time").Text());
+        Assert.Equal("2022-03-01T00:30:00+01:00", marchPage.QuerySelector(".dates time")!.GetAttribute("datetime"));
+        var januaryPage = await client.GetDocumentAsync($"/article/{january.Slug}");
+        Assert.Equal("7 janvier 2022", januaryPage.QuerySelector(".dates time").Text());
+    }
+}
+
+public sealed class ArticlePageSqliteTests(SqliteSite site) : ArticlePageTests(site), IClassFixture<SqliteSite>;
+
+public sealed class ArticlePagePostgresTests(PostgresSite site) : ArticlePageTests(site), IClassFixture<PostgresSite>;
