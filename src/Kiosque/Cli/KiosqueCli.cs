@@ -50,17 +50,15 @@ public static class KiosqueCli
         });
 
         var articles = new Option<int>("--articles") { Description = "How many articles to add.", DefaultValueFactory = _ => 10_000 };
-        articles.Validators.Add(result =>
-        {
-            if (result.GetValue(articles) is < 1 or > 10_000_000)
-            {
-                result.AddError("--articles must be between 1 and 10,000,000.");
-            }
-        });
         var generate = new Command("generate", "Add many generated French-like articles, for benchmarks.") { articles };
         generate.SetAction(async (parse, cancellationToken) =>
         {
             var count = parse.GetValue(articles);
+            if (count is < 1 or > 10_000_000)
+            {
+                await Console.Error.WriteLineAsync("--articles must be between 1 and 10,000,000.");
+                return 2;
+            }
             await host.Services.PrepareDatabaseAsync(cancellationToken);
             await using var scope = host.Services.CreateAsyncScope();
             var generator = scope.ServiceProvider.GetRequiredService<DemoGenerator>();

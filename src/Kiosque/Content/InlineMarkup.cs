@@ -10,6 +10,8 @@ namespace Kiosque.Content;
 /// </summary>
 public static partial class InlineMarkup
 {
+    private static readonly HashSet<string> DroppedWhole = new(["script", "style", "template", "noscript", "iframe", "object", "textarea", "svg", "math", "title"], StringComparer.OrdinalIgnoreCase);
+
     private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
 
     private static HtmlSanitizer CreateSanitizer()
@@ -22,7 +24,16 @@ public static partial class InlineMarkup
             UriAttributes = new HashSet<string>(["href"], StringComparer.OrdinalIgnoreCase),
         };
         var sanitizer = new HtmlSanitizer(options);
+        // Formatting wrappers pasted from elsewhere (div, span) keep their text; code and embedded
+        // objects lose theirs, which is never prose.
         sanitizer.KeepChildNodes = true;
+        sanitizer.RemovingTag += (_, e) =>
+        {
+            if (DroppedWhole.Contains(e.Tag.LocalName))
+            {
+                e.Tag.InnerHtml = "";
+            }
+        };
         return sanitizer;
     }
 

@@ -1,0 +1,46 @@
+using Kiosque.Cli;
+using Kiosque.Content;
+using Kiosque.Data;
+using Kiosque.Site;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kiosque.Tests.Cli;
+
+/// <summary>The admin verbs, run as an operator would, on a fresh SQLite data directory.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("kiosque-cli-").FullName;
+
+    private string[] Args(params string[] verb) => [.. verb, $"--Kiosque:DataDirectory={_directory}"];
+
+    [Fact]
+    public async Task Migrate_then_demo_generate_fills_the_database()
+    {
+        Assert.Equal(0, await KiosqueCli.RunAsync(Args("migrate")));
+        Assert.Equal(0, await KiosqueCli.RunAsync(Args("demo", "generate", "--articles", "40")));
+
+        var options = new DbContextOptionsBuilder<SqliteKiosqueDb>().UseSqlite($"Data Source={Path.Combine(_directory, "kiosque.db")};Pooling=false").Options;
+        await using var db = new SqliteKiosqueDb(options);
+        var demo = Kiosque.Demo.DemoNewsroom.Load().Articles.Count(a => a.Status is null);
+        Assert.Equal(demo + 40, await db.Published().CountAsync());
+        var generated = await db.Articles.OrderBy(a => a.Id).LastAsync();
+        Assert.NotEmpty(generated.Headline);
+        Assert.True(ArticleBody.Parse(generated.Body).Blocks.OfType<ParagraphBlock>().Count() >= 6);
+        Assert.NotEmpty(await db.ArticleAuthors.Where(a => a.ArticleId == generated.Id).ToListAsync());
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("beaucoup")]
+    public async Task Demo_generate_refuses_a_bad_count(string count)
+    {
+        Assert.NotEqual(0, await KiosqueCli.RunAsync(Args("demo", "generate", "--articles", count)));
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
