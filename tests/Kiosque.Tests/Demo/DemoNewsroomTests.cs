@@ -1,7 +1,7 @@
 using Kiosque.Content;
 using Kiosque.Data;
-using Kiosque.Site;
 using Kiosque.Demo;
+using Kiosque.Site;
 using Kiosque.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
