@@ -1,5 +1,6 @@
 using Kiosque.Data;
 using Kiosque.Demo;
+using Kiosque.Jobs;
 using Kiosque.Media;
 using Kiosque.Site;
 
@@ -22,6 +23,7 @@ public static class KiosqueServices
         services.AddSingleton<BodyRenderer>();
         services.AddScoped<DemoNewsroom>();
         services.AddScoped<DemoGenerator>();
+        services.AddSingleton<ChangeFeed>();
         return services;
     }
 

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Kiosque;
 using Kiosque.Cli;
+using Kiosque.Jobs;
 using Kiosque.Site;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.FileProviders;
@@ -23,6 +24,7 @@ builder.Services.AddRazorComponents();
 // French text is served as UTF-8, not as &#xE9; entities that triple its size.
 builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
 builder.Services.AddProblemDetails();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeFeed>());
 
 var app = builder.Build();
 await app.Services.PrepareDatabaseAsync();

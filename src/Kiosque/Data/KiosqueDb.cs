@@ -19,6 +19,89 @@ public abstract class KiosqueDb(DbContextOptions options) : DbContext(options)
     public DbSet<Tag> Tags => Set<Tag>();
     public DbSet<MediaAsset> Media => Set<MediaAsset>();
     public DbSet<Redirect> Redirects => Set<Redirect>();
+    public DbSet<ContentChange> ContentChanges => Set<ContentChange>();
+
+    /// <summary>Raised after a save that logged content changes, so this node reacts at once instead of at its next poll.</summary>
+    public static event Action? ChangesLogged;
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Saves, and appends to the change log in the same transaction. The log rows are written after
+    /// the entities so that new ones already have their ids.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var pending = PendingChanges();
+        if (pending.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        var transaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            var at = DateTime.UtcNow;
+            ContentChanges.AddRange(pending.Select(p => p.Resolve()).Distinct().Select(c => new ContentChange { At = at, Scope = c.Scope, EntityId = c.Id, Deleted = c.Deleted }));
+            await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                ChangesLogged?.Invoke();
+            }
+            return saved;
+        }
+        finally
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Caller-owned transactions tell this node themselves once they commit.</summary>
+    public static void NotifyChangesLogged() => ChangesLogged?.Invoke();
+
+    private sealed record PendingChange(ChangeScope Scope, Func<int> Id, bool Deleted)
+    {
+        public (ChangeScope Scope, int Id, bool Deleted) Resolve() => (Scope, Id(), Deleted);
+    }
+
+    private List<PendingChange> PendingChanges()
+    {
+        var pending = new List<PendingChange>();
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
+            {
+                continue;
+            }
+            var deleted = entry.State == EntityState.Deleted;
+            // Ids are read after the save (new rows get theirs then), except for deleted rows.
+            PendingChange? change = entry.Entity switch
+            {
+                Article a => new(ChangeScope.Article, Capture(a.Id, () => a.Id, deleted), deleted),
+                ArticleAuthor a => new(ChangeScope.Article, Capture(a.ArticleId, () => a.ArticleId, deleted), false),
+                ArticleTag t => new(ChangeScope.Article, Capture(t.ArticleId, () => t.ArticleId, deleted), false),
+                Correction c => new(ChangeScope.Article, Capture(c.ArticleId, () => c.ArticleId, deleted), false),
+                Section s => new(ChangeScope.Section, Capture(s.Id, () => s.Id, deleted), deleted),
+                Tag t => new(ChangeScope.Tag, Capture(t.Id, () => t.Id, deleted), deleted),
+                Author a => new(ChangeScope.Author, Capture(a.Id, () => a.Id, deleted), deleted),
+                MediaAsset m => new(ChangeScope.Media, Capture(m.Id, () => m.Id, deleted), deleted),
+                Redirect r => new(ChangeScope.Redirect, Capture(r.Id, () => r.Id, deleted), deleted),
+                _ => null,
+            };
+            if (change is not null)
+            {
+                pending.Add(change);
+            }
+        }
+        return pending;
+    }
+
+    private static Func<int> Capture(int now, Func<int> later, bool deleted) => deleted ? () => now : later;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -94,6 +177,10 @@ public abstract class KiosqueDb(DbContextOptions options) : DbContext(options)
             media.Property(m => m.Credit).HasMaxLength(300);
             media.Property(m => m.Caption).HasMaxLength(1000);
             media.Property(m => m.Alt).HasMaxLength(1000);
+        });
+        modelBuilder.Entity<ContentChange>(change =>
+        {
+            change.Property(c => c.Scope).HasConversion<string>().HasMaxLength(16);
         });
         modelBuilder.Entity<Redirect>(redirect =>
         {

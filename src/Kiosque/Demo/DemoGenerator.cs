@@ -60,6 +60,7 @@ public sealed class DemoGenerator(KiosqueDb db, DemoNewsroom newsroom, TimeProvi
             }
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            KiosqueDb.NotifyChangesLogged();
             db.ChangeTracker.Clear();
             done += batch;
             progress(batch);

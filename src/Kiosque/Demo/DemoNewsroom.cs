@@ -83,6 +83,7 @@ public sealed partial class DemoNewsroom(KiosqueDb db, MediaStore media, TimePro
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        KiosqueDb.NotifyChangesLogged();
         LogSeeded(logger, articles.Count, sections.Count, authors.Count);
         return true;
     }

@@ -1,0 +1,30 @@
+namespace Kiosque.Content;
+
+/// <summary>What a change touched: an article, or something many pages show.</summary>
+public enum ChangeScope
+{
+    Article,
+    Section,
+    Tag,
+    Author,
+    Media,
+    Redirect,
+}
+
+/// <summary>
+/// One row of the ordered change log, written in the same transaction as the change itself
+/// (see <see cref="Data.KiosqueDb"/>). Search indexing, cache purges and feeds follow this log,
+/// so every node catches up after a restart or a crash and nothing is missed or half-applied.
+/// </summary>
+public class ContentChange
+{
+    public long Id { get; set; }
+    public DateTime At { get; set; }
+    public ChangeScope Scope { get; set; }
+
+    /// <summary>The id of the article, section, tag, author, medium or redirect that changed.</summary>
+    public int EntityId { get; set; }
+
+    /// <summary>True when the entity itself was deleted.</summary>
+    public bool Deleted { get; set; }
+}
