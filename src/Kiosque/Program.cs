@@ -3,6 +3,8 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Kiosque;
 using Kiosque.Cli;
+using Kiosque.Data;
+using Kiosque.Feeds;
 using Kiosque.Jobs;
 using Kiosque.Site;
 using Microsoft.AspNetCore.Localization;
@@ -21,6 +23,7 @@ var builder = WebApplication.CreateBuilder(args);
 // Services
 builder.Services.AddKiosqueCore(builder.Configuration);
 builder.Services.AddRazorComponents();
+builder.Services.AddSyndication(builder.Configuration);
 // French text is served as UTF-8, not as &#xE9; entities that triple its size.
 builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
 builder.Services.AddProblemDetails();
@@ -70,6 +73,32 @@ app.MapGet("/rubrique/{slug}", ListPages.Section);
 app.MapGet("/theme/{slug}", ListPages.Tag);
 app.MapGet("/auteur/{slug}", ListPages.Author);
 app.MapGet("/partager/mastodon", ShareMastodon.Get);
+
+// Feeds: RSS 2.0, Atom and JSON Feed beside each list (docs/syndication.md lists them all)
+app.MapGet("/rss.xml", (HttpContext http, KiosqueDb db) => FeedPages.Site(http, db, FeedFormat.Rss));
+app.MapGet("/atom.xml", (HttpContext http, KiosqueDb db) => FeedPages.Site(http, db, FeedFormat.Atom));
+app.MapGet("/feed.json", (HttpContext http, KiosqueDb db) => FeedPages.Site(http, db, FeedFormat.Json));
+app.MapGet("/rubrique/{slug}/rss.xml", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Section(http, db, slug, FeedFormat.Rss));
+app.MapGet("/rubrique/{slug}/atom.xml", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Section(http, db, slug, FeedFormat.Atom));
+app.MapGet("/rubrique/{slug}/feed.json", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Section(http, db, slug, FeedFormat.Json));
+app.MapGet("/theme/{slug}/rss.xml", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Tag(http, db, slug, FeedFormat.Rss));
+app.MapGet("/theme/{slug}/atom.xml", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Tag(http, db, slug, FeedFormat.Atom));
+app.MapGet("/theme/{slug}/feed.json", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Tag(http, db, slug, FeedFormat.Json));
+app.MapGet("/auteur/{slug}/rss.xml", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Author(http, db, slug, FeedFormat.Rss));
+app.MapGet("/auteur/{slug}/atom.xml", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Author(http, db, slug, FeedFormat.Atom));
+app.MapGet("/auteur/{slug}/feed.json", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Author(http, db, slug, FeedFormat.Json));
+// Addresses feed readers try by habit
+app.MapGet("/feed", () => Results.Redirect("/rss.xml", permanent: true));
+app.MapGet("/rss", () => Results.Redirect("/rss.xml", permanent: true));
+
+// Search engines and embeds
+app.MapGet("/robots.txt", Sitemaps.Robots);
+app.MapGet(Sitemaps.IndexPath, Sitemaps.Index);
+app.MapGet(Sitemaps.PagesPath, Sitemaps.Pages);
+app.MapGet(Sitemaps.NewsPath, Sitemaps.News);
+app.MapGet("/sitemaps/articles-{page}.xml", Sitemaps.Articles);
+app.MapGet("/sitemaps/tags-{page}.xml", Sitemaps.Tags);
+app.MapGet(OEmbed.Path, OEmbed.Get);
 app.MapFallback(SitePages.NotFoundAsync);
 
 CultureInfo.DefaultThreadCurrentCulture = options.CultureInfo;

@@ -1,9 +1,8 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Unicode;
 using Kiosque.Content;
 using Kiosque.Data;
+using Kiosque.Feeds;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace Kiosque.Site;
@@ -37,14 +36,8 @@ public static class ArticlePage
     /// <summary>Edits within this span of publication are not worth an "updated" line.</summary>
     private static readonly TimeSpan UpdateThreshold = TimeSpan.FromMinutes(5);
 
-    private static readonly JsonSerializerOptions JsonLdOptions = new()
-    {
-        // Keeps "<" escaped, so the JSON cannot close its script element; readable accents.
-        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
-    };
-
     /// <summary>GET /article/{slug}: published articles only; an old slug answers 301, anything else 404.</summary>
-    public static async Task<IResult> Get(string slug, HttpContext http, KiosqueDb db, SiteFormat format, BodyRenderer renderer, IOptions<KiosqueOptions> options, CancellationToken cancellationToken)
+    public static async Task<IResult> Get(string slug, HttpContext http, KiosqueDb db, SiteFormat format, BodyRenderer renderer, IOptions<KiosqueOptions> options, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
     {
         var article = await db.Published().Where(a => a.Slug == slug)
             .Select(a => new
@@ -87,8 +80,10 @@ public static class ArticlePage
             article.PublishedAt, updated, article.Hero, renderer.ToHtml(body, refs), article.Corrections,
             article.Section, article.Tags.Select(t => new TagRef(t.Slug, t.Name)).ToList(), related, url);
 
-        var description = article.SeoDescription ?? article.Standfirst;
-        var meta = new PageMeta(article.SeoTitle ?? $"{article.Headline} — {options.Value.SiteName}", description, url)
+        var description = string.IsNullOrWhiteSpace(article.SeoDescription) ? article.Standfirst : article.SeoDescription;
+        var origin = format.Absolute(http.Request, "");
+        var sectionUrl = format.Absolute(http.Request, SiteFormat.SectionPath(article.Section.Slug));
+        var meta = new PageMeta(string.IsNullOrWhiteSpace(article.SeoTitle) ? $"{article.Headline} — {options.Value.SiteName}" : article.SeoTitle, description, url)
         {
             OgType = "article",
             ImageUrl = article.Hero is null ? null : format.Absolute(http.Request, article.Hero.Url),
@@ -103,7 +98,11 @@ public static class ArticlePage
                 new("article:section", article.Section.Name),
                 .. article.Tags.Select(t => new KeyValuePair<string, string>("article:tag", t.Name)),
             ],
-            JsonLd = JsonLd(view, description, format, http.Request, options.Value),
+            JsonLd = StructuredData.NewsArticle(view, description, origin, format, options.Value),
+            Breadcrumbs = [new(options.Value.SiteName, origin + "/"), new(article.Section.Name, sectionUrl), new(article.Headline, url)],
+            // Readers who like this piece can follow its section.
+            Feeds = FeedLinks.For(article.Section.Name, SiteFormat.SectionPath(article.Section.Slug), origin, text),
+            OEmbedUrl = OEmbed.DiscoveryUrl(format, http.Request, url),
         };
         var chrome = new Chrome(meta, await db.NavSectionsAsync(cancellationToken), article.Section.Slug);
         return SitePages.Render<ArticleViewPage>(new { Chrome = chrome, Article = view });
@@ -124,43 +123,5 @@ public static class ArticlePage
         var articles = articleIds.Count == 0 ? [] : await db.Published().Where(a => articleIds.Contains(a.Id))
             .ToDictionaryAsync(a => a.Id, a => new ReadAlsoRef(a.Slug, a.Headline), cancellationToken);
         return new BodyReferences(media, articles);
-    }
-
-    private static string JsonLd(ArticleView article, string description, SiteFormat format, HttpRequest request, KiosqueOptions options)
-    {
-        var data = new Dictionary<string, object?>
-        {
-            ["@context"] = "https://schema.org",
-            ["@type"] = "NewsArticle",
-            ["mainEntityOfPage"] = article.Url,
-            ["url"] = article.Url,
-            ["headline"] = article.Headline,
-            ["description"] = description,
-            ["datePublished"] = format.Iso(article.PublishedAt),
-            ["dateModified"] = format.Iso(article.UpdatedAt ?? article.PublishedAt),
-            ["author"] = article.Authors.Select(a => new Dictionary<string, string>
-            {
-                ["@type"] = "Person",
-                ["name"] = a.Name,
-                ["url"] = format.Absolute(request, SiteFormat.AuthorPath(a.Slug)),
-            }).ToList(),
-            ["image"] = article.Hero is null ? null : new[] { format.Absolute(request, article.Hero.Url) },
-            ["articleSection"] = article.Section.Name,
-            ["keywords"] = article.Tags.Select(t => t.Name).ToList(),
-            ["isAccessibleForFree"] = true,
-            ["inLanguage"] = options.Culture,
-            ["publisher"] = new Dictionary<string, object>
-            {
-                ["@type"] = "NewsMediaOrganization",
-                ["name"] = options.SiteName,
-                ["url"] = format.Absolute(request, "/"),
-                ["logo"] = new Dictionary<string, string> { ["@type"] = "ImageObject", ["url"] = format.Absolute(request, "/logo.png") },
-            },
-        };
-        if (data["image"] is null)
-        {
-            data.Remove("image");
-        }
-        return JsonSerializer.Serialize(data, JsonLdOptions);
     }
 }

@@ -1,5 +1,7 @@
+using System.Net;
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.RegularExpressions;
 using System.Text.Unicode;
 using Kiosque.Content;
 using Microsoft.Extensions.Localization;
@@ -15,15 +17,17 @@ public sealed record BodyReferences(IReadOnlyDictionary<int, MediaRef> Media, IR
 }
 
 /// <summary>
-/// Renders the structured body. One renderer, several targets: the web page now, plain text for
-/// descriptions and search; feeds and the text edition will add theirs here.
+/// Renders the structured body. One renderer, several targets: the web page (site-relative links),
+/// feeds (<paramref name="absoluteBase"/> given: every link and image absolute, because a feed
+/// reader shows the HTML away from our site), and plain text for descriptions and search.
 /// </summary>
-public sealed class BodyRenderer(IStringLocalizer<SharedResource> text)
+public sealed partial class BodyRenderer(IStringLocalizer<SharedResource> text)
 {
     // Accented text stays readable and small in the page; markup characters are still escaped.
     private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
 
-    public string ToHtml(ArticleBody body, BodyReferences refs)
+    /// <param name="absoluteBase">The article's absolute URL for the feed target; null for the web page.</param>
+    public string ToHtml(ArticleBody body, BodyReferences refs, Uri? absoluteBase = null)
     {
         var html = new StringBuilder(4096);
         foreach (var block in body.Blocks)
@@ -31,7 +35,7 @@ public sealed class BodyRenderer(IStringLocalizer<SharedResource> text)
             switch (block)
             {
                 case ParagraphBlock p:
-                    html.Append("<p>").Append(p.Text).Append("</p>\n");
+                    html.Append("<p>").Append(Inline(p.Text, absoluteBase)).Append("</p>\n");
                     break;
                 case HeadingBlock h:
                     var level = Math.Clamp(h.Level, 2, 4);
@@ -45,12 +49,12 @@ public sealed class BodyRenderer(IStringLocalizer<SharedResource> text)
                     html.Append('<').Append(tag).Append('>');
                     foreach (var item in l.Items)
                     {
-                        html.Append("<li>").Append(item).Append("</li>");
+                        html.Append("<li>").Append(Inline(item, absoluteBase)).Append("</li>");
                     }
                     html.Append("</").Append(tag).Append(">\n");
                     break;
                 case ImageBlock i when refs.Media.TryGetValue(i.MediaId, out var media):
-                    AppendFigure(html, media, i.Caption ?? media.Caption, i.Credit ?? media.Credit, i.Alt ?? media.Alt, "body-image", lazy: true);
+                    AppendFigure(html, media, i.Caption ?? media.Caption, i.Credit ?? media.Credit, i.Alt ?? media.Alt, "body-image", lazy: true, absoluteBase);
                     break;
                 case EmbedBlock e:
                     AppendEmbed(html, e);
@@ -58,7 +62,7 @@ public sealed class BodyRenderer(IStringLocalizer<SharedResource> text)
                 case ReadAlsoBlock r when refs.Articles.TryGetValue(r.ArticleId, out var other):
                     html.Append("<aside class=\"read-also\"><span class=\"read-also-label\">")
                         .Append(Html.Encode(text["ReadAlso"])).Append("</span> <a href=\"")
-                        .Append(Html.Encode(SiteFormat.ArticlePath(other.Slug))).Append("\">")
+                        .Append(Html.Encode(Link(SiteFormat.ArticlePath(other.Slug), absoluteBase))).Append("\">")
                         .Append(Html.Encode(other.Headline)).Append("</a></aside>\n");
                     break;
                 default:
@@ -70,19 +74,20 @@ public sealed class BodyRenderer(IStringLocalizer<SharedResource> text)
     }
 
     /// <summary>A figure with its caption and credit; the credit is mandatory on every image we show.</summary>
-    public string Figure(MediaRef media, string cssClass, bool lazy)
+    public string Figure(MediaRef media, string cssClass, bool lazy, Uri? absoluteBase = null)
     {
         var html = new StringBuilder(512);
-        AppendFigure(html, media, media.Caption, media.Credit, media.Alt, cssClass, lazy);
+        AppendFigure(html, media, media.Caption, media.Credit, media.Alt, cssClass, lazy, absoluteBase);
         return html.ToString();
     }
 
-    private void AppendFigure(StringBuilder html, MediaRef media, string caption, string credit, string alt, string cssClass, bool lazy)
+    private void AppendFigure(StringBuilder html, MediaRef media, string caption, string credit, string alt, string cssClass, bool lazy, Uri? absoluteBase)
     {
-        html.Append("<figure class=\"").Append(cssClass).Append("\"><img src=\"").Append(Html.Encode(media.Url))
+        html.Append("<figure class=\"").Append(cssClass).Append("\"><img src=\"").Append(Html.Encode(Link(media.Url, absoluteBase)))
             .Append("\" width=\"").Append(media.Width).Append("\" height=\"").Append(media.Height)
             .Append("\" alt=\"").Append(Html.Encode(alt)).Append('"');
-        html.Append(lazy ? " loading=\"lazy\" decoding=\"async\">" : " fetchpriority=\"high\">");
+        // Loading hints matter on our page only; a feed reader lays the HTML out its own way.
+        html.Append(absoluteBase is not null ? ">" : lazy ? " loading=\"lazy\" decoding=\"async\">" : " fetchpriority=\"high\">");
         html.Append("<figcaption>");
         if (caption.Length > 0)
         {
@@ -144,6 +149,31 @@ public sealed class BodyRenderer(IStringLocalizer<SharedResource> text)
             .Append(Html.Encode(text["Embed.Open", provider])).Append("</a></p><p class=\"embed-note\">")
             .Append(Html.Encode(text["Embed.Privacy", host])).Append("</p></aside>\n");
     }
+
+    private static string Link(string path, Uri? absoluteBase) =>
+        absoluteBase is null ? path : new Uri(absoluteBase, path).AbsoluteUri;
+
+    /// <summary>
+    /// Inline markup is stored sanitised, with links as the editor typed them (often site-relative);
+    /// the feed target resolves them against the article's address.
+    /// </summary>
+    private static string Inline(string markup, Uri? absoluteBase)
+    {
+        if (absoluteBase is null || !markup.Contains("href=", StringComparison.Ordinal))
+        {
+            return markup;
+        }
+        return HrefRegex().Replace(markup, match =>
+        {
+            var href = WebUtility.HtmlDecode(match.Groups[1].Value);
+            return Uri.TryCreate(absoluteBase, href, out var absolute)
+                ? $"href=\"{Html.Encode(absolute.AbsoluteUri)}\""
+                : match.Value;
+        });
+    }
+
+    [GeneratedRegex("href=\"([^\"]*)\"")]
+    private static partial Regex HrefRegex();
 
     /// <summary>Only http(s) links are rendered; anything else (javascript:, data:) is dropped.</summary>
     private static string? SafeUrl(string? url) =>

@@ -19,8 +19,10 @@ public static class HomePage
             return await SitePages.NotFoundAsync(http, db, format, options, cancellationToken);
         }
         var title = page == 1 ? $"{options.Value.SiteName} — {text["Tagline"]}" : $"{options.Value.SiteName} — {text["Pager.Position", page, latest.PageCount]}";
+        var origin = format.Absolute(http.Request, "");
         var meta = new PageMeta(title, text["Tagline"], format.Absolute(http.Request, SiteFormat.WithPage("/", page)))
         {
+            JsonLd = StructuredData.WebSite(origin, options.Value.SiteName, text["Tagline"], options.Value.Culture),
             PrevUrl = page > 1 ? format.Absolute(http.Request, SiteFormat.WithPage("/", page - 1)) : null,
             NextUrl = page < latest.PageCount ? format.Absolute(http.Request, SiteFormat.WithPage("/", page + 1)) : null,
         };

@@ -1,5 +1,6 @@
 using Kiosque.Content;
 using Kiosque.Data;
+using Kiosque.Feeds;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
@@ -7,7 +8,14 @@ using Microsoft.Extensions.Options;
 namespace Kiosque.Site;
 
 /// <summary>What a list page shows above its articles.</summary>
-public sealed record ListHeader(string Kind, string Title, string? Description, MediaRef? Photo = null);
+public sealed record ListHeader(string Kind, string Title, string? Description, MediaRef? Photo = null)
+{
+    /// <summary>Open Graph type: an author page is a profile.</summary>
+    public string OgType { get; init; } = "website";
+
+    /// <summary>The meta description when the list has no text of its own (tags have none).</summary>
+    public string? FallbackDescription { get; init; }
+}
 
 /// <summary>Section (rubrique), tag (thème) and author pages: a header, then the published articles, newest first, paginated.</summary>
 public static class ListPages
@@ -20,8 +28,11 @@ public static class ListPages
         {
             return await SitePages.NotFoundAsync(http, db, format, options, cancellationToken);
         }
-        var header = new ListHeader(text["List.Section"], section.Name, section.Description);
-        return await RenderAsync(db.Published().Where(a => a.SectionId == section.Id), SiteFormat.SectionPath(slug), header, slug, http, db, format, options, cancellationToken);
+        var header = new ListHeader(text["List.Section"], section.Name, section.Description)
+        {
+            FallbackDescription = text["Feed.SectionDescription", section.Name, options.Value.SiteName],
+        };
+        return await RenderAsync(db.Published().Where(a => a.SectionId == section.Id), SiteFormat.SectionPath(slug), header, slug, http, db, format, options, text, cancellationToken);
     }
 
     public static async Task<IResult> Tag(string slug, HttpContext http, KiosqueDb db, SiteFormat format, IOptions<KiosqueOptions> options, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
@@ -31,8 +42,11 @@ public static class ListPages
         {
             return await SitePages.NotFoundAsync(http, db, format, options, cancellationToken);
         }
-        var header = new ListHeader(text["List.Tag"], tag.Name, null);
-        return await RenderAsync(db.Published().Where(a => a.Tags.Any(t => t.TagId == tag.Id)), SiteFormat.TagPath(slug), header, null, http, db, format, options, cancellationToken);
+        var header = new ListHeader(text["List.Tag"], tag.Name, null)
+        {
+            FallbackDescription = text["Feed.TagDescription", tag.Name, options.Value.SiteName],
+        };
+        return await RenderAsync(db.Published().Where(a => a.Tags.Any(t => t.TagId == tag.Id)), SiteFormat.TagPath(slug), header, null, http, db, format, options, text, cancellationToken);
     }
 
     public static async Task<IResult> Author(string slug, HttpContext http, KiosqueDb db, SiteFormat format, IOptions<KiosqueOptions> options, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
@@ -50,11 +64,15 @@ public static class ListPages
         {
             return await SitePages.NotFoundAsync(http, db, format, options, cancellationToken);
         }
-        var header = new ListHeader(text["List.Author"], author.Name, author.Bio, author.Photo);
-        return await RenderAsync(db.Published().Where(a => a.Authors.Any(p => p.AuthorId == author.Id)), SiteFormat.AuthorPath(slug), header, null, http, db, format, options, cancellationToken);
+        var header = new ListHeader(text["List.Author"], author.Name, author.Bio, author.Photo)
+        {
+            OgType = "profile",
+            FallbackDescription = text["Feed.AuthorDescription", author.Name, options.Value.SiteName],
+        };
+        return await RenderAsync(db.Published().Where(a => a.Authors.Any(p => p.AuthorId == author.Id)), SiteFormat.AuthorPath(slug), header, null, http, db, format, options, text, cancellationToken);
     }
 
-    private static async Task<IResult> RenderAsync(IQueryable<Article> articles, string path, ListHeader header, string? currentSection, HttpContext http, KiosqueDb db, SiteFormat format, IOptions<KiosqueOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> RenderAsync(IQueryable<Article> articles, string path, ListHeader header, string? currentSection, HttpContext http, KiosqueDb db, SiteFormat format, IOptions<KiosqueOptions> options, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
     {
         if (!SitePages.TryReadPage(http.Request, out var page))
         {
@@ -66,9 +84,17 @@ public static class ListPages
             return await SitePages.NotFoundAsync(http, db, format, options, cancellationToken);
         }
         var title = page == 1 ? $"{header.Title} — {options.Value.SiteName}" : $"{header.Title} ({page}/{list.PageCount}) — {options.Value.SiteName}";
-        var meta = new PageMeta(title, string.IsNullOrEmpty(header.Description) ? null : header.Description, format.Absolute(http.Request, SiteFormat.WithPage(path, page)))
+        var origin = format.Absolute(http.Request, "");
+        var url = format.Absolute(http.Request, SiteFormat.WithPage(path, page));
+        var meta = new PageMeta(title, string.IsNullOrWhiteSpace(header.Description) ? header.FallbackDescription : header.Description, url)
         {
-            OgType = header.Photo is null ? "website" : "profile",
+            OgType = header.OgType,
+            ImageUrl = header.Photo is null ? null : origin + header.Photo.Url,
+            ImageWidth = header.Photo?.Width,
+            ImageHeight = header.Photo?.Height,
+            ImageAlt = header.Photo?.Alt,
+            Breadcrumbs = [new(options.Value.SiteName, origin + "/"), new(header.Title, url)],
+            Feeds = FeedLinks.For(header.Title, path, origin, text),
             PrevUrl = page > 1 ? format.Absolute(http.Request, SiteFormat.WithPage(path, page - 1)) : null,
             NextUrl = page < list.PageCount ? format.Absolute(http.Request, SiteFormat.WithPage(path, page + 1)) : null,
         };

@@ -1,0 +1,280 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+using Kiosque.Data;
+using Kiosque.Site;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Kiosque.Feeds;
+
+/// <summary>
+/// robots.txt, the sitemap index and its pages, and the Google News sitemap.
+/// Article and tag sitemaps are cut by id range (ids 1–50,000 on the first page, and so on): each
+/// page is one range scan of the primary key, as fast for the millionth article as for the first,
+/// where OFFSET paging would read and skip every earlier row. A range holds at most as many
+/// published articles as ids, so no page ever exceeds the 50,000-URL limit; ranges with nothing
+/// published are left out of the index.
+/// </summary>
+public static class Sitemaps
+{
+    public const string IndexPath = "/sitemap.xml";
+    public const string PagesPath = "/sitemaps/pages.xml";
+    public const string NewsPath = "/sitemaps/news.xml";
+    public const string SitemapNamespace = "http://www.sitemaps.org/schemas/sitemap/0.9";
+    public const string ImageNamespace = "http://www.google.com/schemas/sitemap-image/1.1";
+    public const string NewsNamespace = "http://www.google.com/schemas/sitemap-news/0.9";
+
+    /// <summary>Google News reads the articles of the last two days, at most 1,000 of them.</summary>
+    public static readonly TimeSpan NewsWindow = TimeSpan.FromDays(2);
+    public const int NewsLimit = 1000;
+
+    public static string ArticlesPath(int page) => $"/sitemaps/articles-{page.ToString(CultureInfo.InvariantCulture)}.xml";
+
+    public static string TagsPath(int page) => $"/sitemaps/tags-{page.ToString(CultureInfo.InvariantCulture)}.xml";
+
+    private const string XmlType = "application/xml; charset=utf-8";
+
+    private static readonly XmlWriterSettings XmlSettings = new() { Encoding = new UTF8Encoding(false), Indent = false };
+
+    public static async Task<IResult> Robots(HttpContext http, SiteFormat format, SyndicationCache cache, KiosqueDb db)
+    {
+        return await cache.ServeAsync(http, db, "/robots.txt", _ =>
+        {
+            var text = new StringBuilder()
+                .Append("User-agent: *\n")
+                .Append("Allow: /\n")
+                // The Mastodon share form only forwards readers; it has nothing to index.
+                .Append("Disallow: /partager/\n")
+                .Append('\n')
+                .Append("Sitemap: ").Append(format.Absolute(http.Request, IndexPath)).Append('\n')
+                .ToString();
+            return Task.FromResult<Rendered?>(new Rendered(Encoding.UTF8.GetBytes(text), "text/plain; charset=utf-8", null));
+        }, () => Task.FromResult(Results.NotFound()));
+    }
+
+    /// <summary>GET /sitemap.xml: the pages sitemap, the news sitemap, then one sitemap per id range of articles and of tags.</summary>
+    public static async Task<IResult> Index(HttpContext http, KiosqueDb db, SiteFormat format, SyndicationCache cache, IOptions<SyndicationOptions> options)
+    {
+        var size = options.Value.SitemapPageSize;
+        return await cache.ServeAsync(http, db, IndexPath, async cancellationToken =>
+        {
+            // One grouped pass over the published articles' (status, published) index and ids.
+            var articleRanges = await db.Published().GroupBy(a => (a.Id - 1) / size)
+                .Select(g => new { Range = g.Key, LastModified = g.Max(a => a.UpdatedAt) })
+                .OrderBy(r => r.Range).ToListAsync(cancellationToken);
+            var tagRanges = await db.Tags.AsNoTracking().Where(t => db.Published().Any(a => a.Tags.Any(at => at.TagId == t.Id)))
+                .GroupBy(t => (t.Id - 1) / size).Select(g => g.Key).OrderBy(r => r).ToListAsync(cancellationToken);
+            var newest = articleRanges.Count == 0 ? (DateTime?)null : articleRanges.Max(r => r.LastModified);
+
+            return Xml(xml =>
+            {
+                xml.WriteStartElement("sitemapindex", SitemapNamespace);
+                IndexEntry(xml, format.Absolute(http.Request, PagesPath), null, format);
+                IndexEntry(xml, format.Absolute(http.Request, NewsPath), null, format);
+                foreach (var range in articleRanges)
+                {
+                    IndexEntry(xml, format.Absolute(http.Request, ArticlesPath(range.Range + 1)), range.LastModified, format);
+                }
+                foreach (var range in tagRanges)
+                {
+                    IndexEntry(xml, format.Absolute(http.Request, TagsPath(range + 1)), null, format);
+                }
+                xml.WriteEndElement();
+            }, newest);
+        }, () => Task.FromResult(Results.NotFound()));
+    }
+
+    /// <summary>GET /sitemaps/pages.xml: the home page, every section, and every author with a published article.</summary>
+    public static async Task<IResult> Pages(HttpContext http, KiosqueDb db, SiteFormat format, SyndicationCache cache, IOptions<SyndicationOptions> options)
+    {
+        var size = options.Value.SitemapPageSize;
+        return await cache.ServeAsync(http, db, PagesPath, async cancellationToken =>
+        {
+            var sections = await db.Sections.AsNoTracking().OrderBy(s => s.Position).ThenBy(s => s.Name)
+                .Select(s => new { s.Slug, LastModified = db.Published().Where(a => a.SectionId == s.Id).Max(a => (DateTime?)a.PublishedAt) })
+                .Take(size / 2).ToListAsync(cancellationToken);
+            var authors = await db.Authors.AsNoTracking().OrderBy(a => a.Id)
+                .Select(au => new { au.Slug, LastModified = db.Published().Where(a => a.Authors.Any(p => p.AuthorId == au.Id)).Max(a => (DateTime?)a.PublishedAt) })
+                .Where(a => a.LastModified != null)
+                .Take(size / 2 - 1).ToListAsync(cancellationToken);
+            var newest = await db.Published().MaxAsync(a => (DateTime?)a.PublishedAt, cancellationToken);
+
+            return Xml(xml =>
+            {
+                xml.WriteStartElement("urlset", SitemapNamespace);
+                UrlEntry(xml, format.Absolute(http.Request, "/"), newest, format);
+                foreach (var section in sections)
+                {
+                    UrlEntry(xml, format.Absolute(http.Request, SiteFormat.SectionPath(section.Slug)), section.LastModified, format);
+                }
+                foreach (var author in authors)
+                {
+                    UrlEntry(xml, format.Absolute(http.Request, SiteFormat.AuthorPath(author.Slug)), author.LastModified, format);
+                }
+                xml.WriteEndElement();
+            }, newest);
+        }, () => Task.FromResult(Results.NotFound()));
+    }
+
+    /// <summary>GET /sitemaps/articles-{page}.xml: the published articles whose ids fall in the page's range, with their hero image.</summary>
+    public static async Task<IResult> Articles(string page, HttpContext http, KiosqueDb db, SiteFormat format, SyndicationCache cache, IOptions<SyndicationOptions> options, IOptions<KiosqueOptions> site)
+    {
+        var size = options.Value.SitemapPageSize;
+        if (!TryReadRange(page, size, out var first, out var last))
+        {
+            return await SitePages.NotFoundAsync(http, db, format, site, http.RequestAborted);
+        }
+        return await cache.ServeAsync(http, db, "/sitemaps/articles-" + page, async cancellationToken =>
+        {
+            var articles = await db.Published().Where(a => a.Id >= first && a.Id <= last).OrderBy(a => a.Id)
+                .Select(a => new { a.Slug, a.UpdatedAt, PublishedAt = a.PublishedAt!.Value, Hero = a.HeroMedia == null ? null : a.HeroMedia.FileName })
+                .ToListAsync(cancellationToken);
+            if (articles.Count == 0)
+            {
+                return null;
+            }
+            return Xml(xml =>
+            {
+                xml.WriteStartElement("urlset", SitemapNamespace);
+                xml.WriteAttributeString("xmlns", "image", null, ImageNamespace);
+                foreach (var article in articles)
+                {
+                    xml.WriteStartElement("url");
+                    xml.WriteElementString("loc", format.Absolute(http.Request, SiteFormat.ArticlePath(article.Slug)));
+                    xml.WriteElementString("lastmod", format.Iso(Later(article.UpdatedAt, article.PublishedAt)));
+                    if (article.Hero is not null)
+                    {
+                        Image(xml, format.Absolute(http.Request, SiteFormat.MediaPath(article.Hero)));
+                    }
+                    xml.WriteEndElement();
+                }
+                xml.WriteEndElement();
+            }, articles.Max(a => Later(a.UpdatedAt, a.PublishedAt)));
+        }, () => SitePages.NotFoundAsync(http, db, format, site, http.RequestAborted));
+    }
+
+    /// <summary>GET /sitemaps/tags-{page}.xml: the tags in the page's id range that have a published article.</summary>
+    public static async Task<IResult> Tags(string page, HttpContext http, KiosqueDb db, SiteFormat format, SyndicationCache cache, IOptions<SyndicationOptions> options, IOptions<KiosqueOptions> site)
+    {
+        var size = options.Value.SitemapPageSize;
+        if (!TryReadRange(page, size, out var first, out var last))
+        {
+            return await SitePages.NotFoundAsync(http, db, format, site, http.RequestAborted);
+        }
+        return await cache.ServeAsync(http, db, "/sitemaps/tags-" + page, async cancellationToken =>
+        {
+            var tags = await db.Tags.AsNoTracking().Where(t => t.Id >= first && t.Id <= last).OrderBy(t => t.Id)
+                .Select(t => new { t.Slug, LastModified = db.Published().Where(a => a.Tags.Any(at => at.TagId == t.Id)).Max(a => (DateTime?)a.PublishedAt) })
+                .Where(t => t.LastModified != null)
+                .ToListAsync(cancellationToken);
+            if (tags.Count == 0)
+            {
+                return null;
+            }
+            return Xml(xml =>
+            {
+                xml.WriteStartElement("urlset", SitemapNamespace);
+                foreach (var tag in tags)
+                {
+                    UrlEntry(xml, format.Absolute(http.Request, SiteFormat.TagPath(tag.Slug)), tag.LastModified, format);
+                }
+                xml.WriteEndElement();
+            }, tags.Max(t => t.LastModified));
+        }, () => SitePages.NotFoundAsync(http, db, format, site, http.RequestAborted));
+    }
+
+    /// <summary>GET /sitemaps/news.xml: the articles of the last two days, for Google News.</summary>
+    public static async Task<IResult> News(HttpContext http, KiosqueDb db, SiteFormat format, SyndicationCache cache, TimeProvider clock)
+    {
+        return await cache.ServeAsync(http, db, NewsPath, async cancellationToken =>
+        {
+            var since = clock.GetUtcNow().UtcDateTime - NewsWindow;
+            var articles = await db.Published().Where(a => a.PublishedAt >= since).NewestFirst().Take(NewsLimit)
+                .Select(a => new { a.Slug, a.Headline, PublishedAt = a.PublishedAt!.Value, a.UpdatedAt, Hero = a.HeroMedia == null ? null : a.HeroMedia.FileName })
+                .ToListAsync(cancellationToken);
+            return Xml(xml =>
+            {
+                xml.WriteStartElement("urlset", SitemapNamespace);
+                xml.WriteAttributeString("xmlns", "news", null, NewsNamespace);
+                xml.WriteAttributeString("xmlns", "image", null, ImageNamespace);
+                foreach (var article in articles)
+                {
+                    xml.WriteStartElement("url");
+                    xml.WriteElementString("loc", format.Absolute(http.Request, SiteFormat.ArticlePath(article.Slug)));
+                    xml.WriteElementString("lastmod", format.Iso(Later(article.UpdatedAt, article.PublishedAt)));
+                    xml.WriteStartElement("news", "news", NewsNamespace);
+                    xml.WriteStartElement("news", "publication", NewsNamespace);
+                    xml.WriteElementString("news", "name", NewsNamespace, FeedWriters.Clean(format.SiteName));
+                    xml.WriteElementString("news", "language", NewsNamespace, format.Culture.TwoLetterISOLanguageName);
+                    xml.WriteEndElement();
+                    xml.WriteElementString("news", "publication_date", NewsNamespace, format.Iso(article.PublishedAt));
+                    xml.WriteElementString("news", "title", NewsNamespace, FeedWriters.Clean(article.Headline));
+                    xml.WriteEndElement();
+                    if (article.Hero is not null)
+                    {
+                        Image(xml, format.Absolute(http.Request, SiteFormat.MediaPath(article.Hero)));
+                    }
+                    xml.WriteEndElement();
+                }
+                xml.WriteEndElement();
+            }, articles.Count == 0 ? null : articles.Max(a => Later(a.UpdatedAt, a.PublishedAt)));
+        }, () => Task.FromResult(Results.NotFound()), lifetime: TimeSpan.FromMinutes(5));
+    }
+
+    /// <summary>"3" → ids 100,001–150,000 at 50,000 a page; anything but a positive page number is refused.</summary>
+    private static bool TryReadRange(string page, int size, out long first, out long last)
+    {
+        first = last = 0;
+        if (!int.TryParse(page, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1 || page.StartsWith('0'))
+        {
+            return false;
+        }
+        first = ((long)number - 1) * size + 1;
+        last = (long)number * size;
+        return first <= int.MaxValue;
+    }
+
+    private static DateTime Later(DateTime a, DateTime b) => a > b ? a : b;
+
+    private static Rendered Xml(Action<XmlWriter> write, DateTime? lastModified)
+    {
+        using var stream = new MemoryStream();
+        using (var xml = XmlWriter.Create(stream, XmlSettings))
+        {
+            xml.WriteStartDocument();
+            write(xml);
+            xml.WriteEndDocument();
+        }
+        return new Rendered(stream.ToArray(), XmlType, lastModified);
+    }
+
+    private static void IndexEntry(XmlWriter xml, string url, DateTime? lastModified, SiteFormat format)
+    {
+        xml.WriteStartElement("sitemap");
+        xml.WriteElementString("loc", url);
+        if (lastModified is DateTime modified)
+        {
+            xml.WriteElementString("lastmod", format.Iso(modified));
+        }
+        xml.WriteEndElement();
+    }
+
+    private static void UrlEntry(XmlWriter xml, string url, DateTime? lastModified, SiteFormat format)
+    {
+        xml.WriteStartElement("url");
+        xml.WriteElementString("loc", url);
+        if (lastModified is DateTime modified)
+        {
+            xml.WriteElementString("lastmod", format.Iso(modified));
+        }
+        xml.WriteEndElement();
+    }
+
+    private static void Image(XmlWriter xml, string url)
+    {
+        xml.WriteStartElement("image", "image", ImageNamespace);
+        xml.WriteElementString("image", "loc", ImageNamespace, url);
+        xml.WriteEndElement();
+    }
+}

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Kiosque.Data;
+using Kiosque.Site;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Net.Http.Headers;
+
+namespace Kiosque.Feeds;
+
+/// <summary>A rendered feed, sitemap or robots.txt, with the newest date it shows.</summary>
+public sealed record Rendered(byte[] Body, string ContentType, DateTime? LastModified);
+
+/// <summary>
+/// Serves feeds and sitemaps with conditional GET (ETag, Last-Modified, 304) and keeps what it
+/// rendered until the content changes. "The content changed" is read from the head of the change
+/// log (<see cref="Content.ContentChange"/>), one indexed lookup per request: every save writes a
+/// row in the same transaction, so a publish on any node is seen by the next request on every node,
+/// with no window in which a stale feed is served and no purge message to lose.
+/// </summary>
+public sealed class SyndicationCache(TimeProvider clock, SiteFormat format)
+{
+    // Enough for every feed of a large newsroom; past it the cache starts again rather than growing without bound.
+    private const int MaxEntries = 2000;
+
+    // A 50,000-URL sitemap is megabytes: its validators are kept (so 304s stay cheap), not its bytes,
+    // to keep the server's memory small.
+    private const int MaxCachedBody = 512 * 1024;
+
+    private sealed record Entry(long Version, DateTimeOffset? Expires, byte[]? Body, string ContentType, string ETag, DateTimeOffset? LastModified);
+
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    /// <param name="key">What identifies the document (its path and format); the origin is added here.</param>
+    /// <param name="render">Renders the document; null when it does not exist (nothing is cached then).</param>
+    /// <param name="lifetime">For documents that change with time alone (the news sitemap's two days).</param>
+    public async Task<IResult> ServeAsync(HttpContext http, KiosqueDb db, string key, Func<CancellationToken, Task<Rendered?>> render, Func<Task<IResult>> notFound, TimeSpan? lifetime = null)
+    {
+        var cancellationToken = http.RequestAborted;
+        var head = await db.ContentChanges.AsNoTracking().OrderByDescending(c => c.Id)
+            .Select(c => new { c.Id, c.At }).FirstOrDefaultAsync(cancellationToken);
+        var version = head?.Id ?? 0;
+        key = format.Absolute(http.Request, "") + " " + key;
+        var now = clock.GetUtcNow();
+
+        _entries.TryGetValue(key, out var entry);
+        byte[]? body = null;
+        if (entry is null || entry.Version != version || entry.Expires <= now)
+        {
+            var rendered = await render(cancellationToken);
+            if (rendered is null)
+            {
+                _entries.TryRemove(key, out _);
+                return await notFound();
+            }
+            body = rendered.Body;
+            var etag = "\"" + Convert.ToBase64String(SHA256.HashData(body), 0, 18).Replace('+', '-').Replace('/', '_') + "\"";
+            DateTimeOffset? lastModified = entry?.ETag == etag
+                // Unchanged bytes keep their date, so If-Modified-Since clients are not sent them again.
+                ? entry.LastModified
+                : Latest(rendered.LastModified, head?.At);
+            entry = new Entry(version, lifetime is null ? null : now + lifetime.Value, body.Length <= MaxCachedBody ? body : null, rendered.ContentType, etag, lastModified);
+            if (_entries.Count >= MaxEntries)
+            {
+                _entries.Clear();
+            }
+            _entries[key] = entry;
+        }
+
+        var response = http.Response;
+        response.Headers[HeaderNames.ETag] = entry.ETag;
+        if (entry.LastModified is DateTimeOffset modified)
+        {
+            response.Headers[HeaderNames.LastModified] = HeaderUtilities.FormatDate(modified);
+        }
+        // Caches may keep a copy but must ask again each time: a publish shows up at once, and
+        // asking costs a 304.
+        response.Headers[HeaderNames.CacheControl] = "public, no-cache";
+        if (NotModified(http.Request, entry.ETag, entry.LastModified))
+        {
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+        if (body is null && entry.Body is null)
+        {
+            // A large document whose bytes were not kept: render it again at the same version.
+            body = (await render(cancellationToken))?.Body;
+            if (body is null)
+            {
+                return await notFound();
+            }
+        }
+        return Results.Bytes(body ?? entry.Body!, entry.ContentType);
+    }
+
+    private static DateTimeOffset? Latest(DateTime? shown, DateTime? changed)
+    {
+        // Removing an article from a feed changes it without any date in it moving: the change
+        // log's time is then the honest "last modified".
+        var latest = (shown, changed) switch
+        {
+            (null, null) => (DateTime?)null,
+            (DateTime a, null) => a,
+            (null, DateTime b) => b,
+            (DateTime a, DateTime b) => a > b ? a : b,
+        };
+        return latest is null ? null : new DateTimeOffset(DateTime.SpecifyKind(latest.Value, DateTimeKind.Utc));
+    }
+
+    /// <summary>RFC 9110: If-None-Match wins over If-Modified-Since; dates compare to the second.</summary>
+    private static bool NotModified(HttpRequest request, string etag, DateTimeOffset? lastModified)
+    {
+        var headers = request.GetTypedHeaders();
+        if (request.Headers.IfNoneMatch.Count > 0)
+        {
+            var current = new EntityTagHeaderValue(etag);
+            return headers.IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false));
+        }
+        if (headers.IfModifiedSince is DateTimeOffset since && lastModified is DateTimeOffset modified)
+        {
+            return modified.AddTicks(-(modified.Ticks % TimeSpan.TicksPerSecond)) <= since;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,16 @@
+namespace Kiosque.Feeds;
+
+public static class SyndicationServices
+{
+    /// <summary>Feeds, sitemaps and oEmbed: their settings and the cache that serves them.</summary>
+    public static IServiceCollection AddSyndication(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SyndicationOptions>().Bind(configuration.GetSection(KiosqueOptions.Section))
+            .Validate(o => o.FeedSize is > 0 and <= 100, "Kiosque:FeedSize must be between 1 and 100.")
+            .Validate(o => o.SitemapPageSize is > 0 and <= SyndicationOptions.MaxSitemapPageSize, "Kiosque:SitemapPageSize must be between 1 and 50000.")
+            .Validate(o => SyndicationOptions.IsValidHub(o.WebSubHub), "Kiosque:WebSubHub must be an absolute http(s) URL.")
+            .ValidateOnStart();
+        services.AddSingleton<SyndicationCache>();
+        return services;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace Kiosque.Site;
+
+/// <summary>One step of a page's breadcrumb trail (schema.org BreadcrumbList).</summary>
+public sealed record Crumb(string Name, string Url);
+
+/// <summary>
+/// schema.org JSON-LD for search engines: NewsArticle, BreadcrumbList, WebSite with its
+/// SearchAction, and the publisher they all name. Built as plain dictionaries so each property
+/// reads as the name schema.org gives it.
+/// </summary>
+public static class StructuredData
+{
+    /// <summary>Where the search page answers; <c>{search_term_string}</c> is schema.org's placeholder.</summary>
+    public const string SearchPathTemplate = "/recherche?q={search_term_string}";
+
+    private static readonly JsonSerializerOptions JsonLdOptions = new()
+    {
+        // Keeps "<" escaped, so the JSON cannot close its script element; readable accents.
+        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+    };
+
+    public static string Serialize(object data) => JsonSerializer.Serialize(data, JsonLdOptions);
+
+    /// <summary>The newsroom as publisher, with its logo (Google requires one for NewsArticle).</summary>
+    public static Dictionary<string, object> Publisher(string origin, string siteName) => new()
+    {
+        ["@type"] = "NewsMediaOrganization",
+        ["@id"] = origin + "/#organization",
+        ["name"] = siteName,
+        ["url"] = origin + "/",
+        ["logo"] = new Dictionary<string, object>
+        {
+            ["@type"] = "ImageObject",
+            ["url"] = origin + SiteBrand.LogoPath,
+            ["width"] = SiteBrand.LogoWidth,
+            ["height"] = SiteBrand.LogoHeight,
+        },
+    };
+
+    /// <summary>
+    /// The images of an article for JSON-LD. Google wants 16:9, 4:3 and 1:1 versions: each crop
+    /// the media library makes is one more ImageObject in this list; for now it holds the hero
+    /// as uploaded.
+    /// </summary>
+    public static List<Dictionary<string, object>> ArticleImages(MediaRef hero, string origin) =>
+    [
+        new()
+        {
+            ["@type"] = "ImageObject",
+            ["url"] = origin + hero.Url,
+            ["width"] = hero.Width,
+            ["height"] = hero.Height,
+        },
+    ];
+
+    public static string NewsArticle(ArticleView article, string description, string origin, SiteFormat format, KiosqueOptions options)
+    {
+        var data = new Dictionary<string, object>
+        {
+            ["@context"] = "https://schema.org",
+            ["@type"] = "NewsArticle",
+            ["@id"] = article.Url + "#article",
+            ["mainEntityOfPage"] = new Dictionary<string, string> { ["@type"] = "WebPage", ["@id"] = article.Url },
+            ["url"] = article.Url,
+            ["headline"] = article.Headline,
+            ["description"] = description,
+            ["datePublished"] = format.Iso(article.PublishedAt),
+            ["dateModified"] = format.Iso(article.UpdatedAt ?? article.PublishedAt),
+            ["author"] = article.Authors.Select(a => new Dictionary<string, string>
+            {
+                ["@type"] = "Person",
+                ["name"] = a.Name,
+                ["url"] = origin + SiteFormat.AuthorPath(a.Slug),
+            }).ToList(),
+            ["articleSection"] = article.Section.Name,
+            ["keywords"] = article.Tags.Select(t => t.Name).ToList(),
+            ["isAccessibleForFree"] = true,
+            ["inLanguage"] = options.Culture,
+            ["publisher"] = Publisher(origin, options.SiteName),
+        };
+        if (article.Hero is not null)
+        {
+            data["image"] = ArticleImages(article.Hero, origin);
+        }
+        return Serialize(data);
+    }
+
+    public static string Breadcrumbs(IReadOnlyList<Crumb> crumbs) => Serialize(new Dictionary<string, object>
+    {
+        ["@context"] = "https://schema.org",
+        ["@type"] = "BreadcrumbList",
+        ["itemListElement"] = crumbs.Select((crumb, i) => new Dictionary<string, object>
+        {
+            ["@type"] = "ListItem",
+            ["position"] = i + 1,
+            ["name"] = crumb.Name,
+            ["item"] = crumb.Url,
+        }).ToList(),
+    });
+
+    /// <summary>The site itself, on the home page, with the search box search engines may show.</summary>
+    public static string WebSite(string origin, string siteName, string description, string language) => Serialize(new Dictionary<string, object>
+    {
+        ["@context"] = "https://schema.org",
+        ["@type"] = "WebSite",
+        ["@id"] = origin + "/#website",
+        ["url"] = origin + "/",
+        ["name"] = siteName,
+        ["description"] = description,
+        ["inLanguage"] = language,
+        ["publisher"] = Publisher(origin, siteName),
+        ["potentialAction"] = new Dictionary<string, object>
+        {
+            ["@type"] = "SearchAction",
+            ["target"] = new Dictionary<string, string>
+            {
+                ["@type"] = "EntryPoint",
+                ["urlTemplate"] = origin + SearchPathTemplate,
+            },
+            ["query-input"] = "required name=search_term_string",
+        },
+    });
+}
