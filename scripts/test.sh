@@ -10,6 +10,10 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 need_packages=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_packages+=(postgresql)
 command -v vips >/dev/null 2>&1 || true # NetVips.Native ships libvips itself.
+# The browser tests: Debian's Chromium driven by Playwright, the Nu HTML Checker (Java) and axe-core (npm).
+[ -x /usr/bin/chromium ] || need_packages+=(chromium)
+command -v java >/dev/null 2>&1 || need_packages+=(default-jre-headless)
+command -v npm >/dev/null 2>&1 || need_packages+=(npm)
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "== Installing ${need_packages[*]}"
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
@@ -36,6 +40,10 @@ runuser -u postgres -- "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres -
 runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -w -l "$pg_dir/log" \
   -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
 export KIOSQUE_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres"
+
+echo "== npm tools for the browser tests (vnu-jar, axe-core)"
+# --ignore-scripts: vnu-jar's install script would try to download a Java; the machine's is used.
+npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 echo "== Format"
 dotnet format Kiosque.slnx --verify-no-changes

@@ -114,10 +114,10 @@ public sealed partial class BodyRenderer(IStringLocalizer<SharedResource> text)
         {
             html.Append("<cite>").Append(Html.Encode(q.Source.Name)).Append("</cite>");
         }
-        html.Append("</figcaption>");
+        // The sourcing note belongs to the caption: a figure allows nothing after its figcaption.
         if (q.Verification != Verification.Verified || !string.IsNullOrWhiteSpace(q.Note))
         {
-            html.Append("<p class=\"sourcing\">");
+            html.Append("<span class=\"sourcing\">");
             if (q.Verification != Verification.Verified)
             {
                 html.Append("<strong>").Append(Html.Encode(text[q.Verification == Verification.Disputed ? "Sourcing.Disputed" : "Sourcing.Unverified"])).Append("</strong> ");
@@ -126,8 +126,9 @@ public sealed partial class BodyRenderer(IStringLocalizer<SharedResource> text)
             {
                 html.Append(Html.Encode(q.Note));
             }
-            html.Append("</p>");
+            html.Append("</span>");
         }
+        html.Append("</figcaption>");
         html.Append("</figure>\n");
     }
 
