@@ -11,6 +11,13 @@ public static class SyndicationServices
             .Validate(o => SyndicationOptions.IsValidHub(o.WebSubHub), "Kiosque:WebSubHub must be an absolute http(s) URL.")
             .ValidateOnStart();
         services.AddSingleton<SyndicationCache>();
+        // Only with a hub: an extra change-log follower otherwise costs a poll every 250 ms for nothing.
+        if (!string.IsNullOrWhiteSpace(configuration[$"{KiosqueOptions.Section}:{nameof(SyndicationOptions.WebSubHub)}"]))
+        {
+            services.AddSingleton<WebSubNotifier>();
+            services.AddSingleton<Jobs.IContentChangeHandler>(sp => sp.GetRequiredService<WebSubNotifier>());
+            services.AddHostedService(sp => sp.GetRequiredService<WebSubNotifier>());
+        }
         return services;
     }
 }

@@ -8,6 +8,10 @@ using System.Xml.Linq;
 using AngleSharp.Html.Parser;
 using Kiosque.Content;
 using Kiosque.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Kiosque.Tests.Feeds;
 
@@ -349,10 +353,33 @@ public sealed class FeedSqliteTests(SqliteSite site) : FeedTests(site), IClassFi
 
 public sealed class FeedPostgresTests(PostgresSite site) : FeedTests(site), IClassFixture<PostgresSite>;
 
-/// <summary>With <c>Kiosque:WebSubHub</c> set, every feed names the hub, in each format's own way.</summary>
+/// <summary>
+/// With <c>Kiosque:WebSubHub</c> set, every feed names the hub, and the hub (a real HTTP server on
+/// loopback, standing in for a public hub) is told which feeds changed when an article is published.
+/// </summary>
 public sealed class WebSubHubTests(WebSubHubTests.Site site) : IClassFixture<WebSubHubTests.Site>
 {
-    public sealed class Site() : KiosqueFactory(DatabaseKind.Sqlite, new Dictionary<string, string?> { ["Kiosque:WebSubHub"] = "https://hub.example.org/" });
+    public sealed class Site : KiosqueFactory
+    {
+        public Site()
+            : this(TestHub.Start())
+        {
+        }
+
+        private Site(TestHub hub)
+            : base(DatabaseKind.Sqlite, new Dictionary<string, string?> { ["Kiosque:WebSubHub"] = hub.Url })
+        {
+            Hub = hub;
+        }
+
+        public TestHub Hub { get; }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await base.DisposeAsync();
+            await Hub.DisposeAsync();
+        }
+    }
 
     [Fact]
     public async Task Every_feed_format_names_the_configured_hub_and_itself()
@@ -361,16 +388,86 @@ public sealed class WebSubHubTests(WebSubHubTests.Site site) : IClassFixture<Web
 
         var rss = XDocument.Parse(await client.GetStringAsync("/rss.xml"));
         var rssLinks = rss.Descendants(XName.Get("link", "http://www.w3.org/2005/Atom")).ToDictionary(l => l.Attribute("rel")!.Value, l => l.Attribute("href")!.Value);
-        Assert.Equal("https://hub.example.org/", rssLinks["hub"]);
+        Assert.Equal(site.Hub.Url, rssLinks["hub"]);
         Assert.Equal("https://journal.test/rss.xml", rssLinks["self"]);
 
         var atom = XDocument.Parse(await client.GetStringAsync("/atom.xml"));
         var atomLinks = atom.Root!.Elements(XName.Get("link", "http://www.w3.org/2005/Atom")).ToDictionary(l => l.Attribute("rel")!.Value, l => l.Attribute("href")!.Value);
-        Assert.Equal("https://hub.example.org/", atomLinks["hub"]);
+        Assert.Equal(site.Hub.Url, atomLinks["hub"]);
         Assert.Equal("https://journal.test/atom.xml", atomLinks["self"]);
 
         var json = JsonDocument.Parse(await client.GetStringAsync("/feed.json")).RootElement;
         Assert.Equal("WebSub", json.GetProperty("hubs")[0].GetProperty("type").GetString());
-        Assert.Equal("https://hub.example.org/", json.GetProperty("hubs")[0].GetProperty("url").GetString());
+        Assert.Equal(site.Hub.Url, json.GetProperty("hubs")[0].GetProperty("url").GetString());
     }
+
+    [Fact]
+    public async Task Publishing_an_article_tells_the_hub_which_feeds_changed()
+    {
+        using var client = site.Reader();
+        var content = new TestContent();
+        var author = content.Author();
+        var tag = content.Tag();
+        var article = content.Article(content.Section(), "Une publication annoncée au hub", authors: [author], tags: [tag]);
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, article));
+
+        var topics = await site.Hub.WaitForTopicsAsync(t => t.Contains($"https://journal.test/rubrique/{article.Section.Slug}/rss.xml"), TimeSpan.FromSeconds(10));
+
+        Assert.Contains("https://journal.test/rss.xml", topics);
+        Assert.Contains("https://journal.test/atom.xml", topics);
+        Assert.Contains("https://journal.test/feed.json", topics);
+        Assert.Contains($"https://journal.test/theme/{tag.Slug}/atom.xml", topics);
+        Assert.Contains($"https://journal.test/auteur/{author.Slug}/feed.json", topics);
+    }
+}
+
+/// <summary>A WebSub hub on loopback that records the publish notifications it receives.</summary>
+public sealed class TestHub : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly System.Threading.Channels.Channel<IReadOnlyList<string>> _received = System.Threading.Channels.Channel.CreateUnbounded<IReadOnlyList<string>>();
+
+    private TestHub()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        _app = builder.Build();
+        _app.MapPost("/", async (HttpContext http) =>
+        {
+            var form = await http.Request.ReadFormAsync();
+            if (form["hub.mode"] != "publish")
+            {
+                return Results.BadRequest();
+            }
+            _received.Writer.TryWrite(form["hub.url"].Select(u => u!).ToList());
+            return Results.NoContent();
+        });
+    }
+
+    public string Url { get; private set; } = "";
+
+    public static TestHub Start()
+    {
+        var hub = new TestHub();
+        hub._app.StartAsync().GetAwaiter().GetResult();
+        hub.Url = hub._app.Urls.First().TrimEnd('/') + "/";
+        return hub;
+    }
+
+    /// <summary>The topics of the first notification that <paramref name="match"/> accepts.</summary>
+    public async Task<IReadOnlyList<string>> WaitForTopicsAsync(Func<IReadOnlyList<string>, bool> match, TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var topics = await _received.Reader.ReadAsync(cancel.Token);
+            if (match(topics))
+            {
+                return topics;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
