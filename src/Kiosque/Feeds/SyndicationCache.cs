@@ -33,7 +33,13 @@ public sealed class SyndicationCache(TimeProvider clock, SiteFormat format)
     /// <param name="key">What identifies the document (its path and format); the origin is added here.</param>
     /// <param name="render">Renders the document; null when it does not exist (nothing is cached then).</param>
     /// <param name="lifetime">For documents that change with time alone (the news sitemap's two days).</param>
-    public async Task<IResult> ServeAsync(HttpContext http, KiosqueDb db, string key, Func<CancellationToken, Task<Rendered?>> render, Func<Task<IResult>> notFound, TimeSpan? lifetime = null)
+    /// <param name="unchangedSince">
+    /// For documents that only a few changes can affect (a sitemap page and its id range): true
+    /// when nothing in the change log after the given position touches them, so a publish
+    /// elsewhere does not force a costly render.
+    /// </param>
+    public async Task<IResult> ServeAsync(HttpContext http, KiosqueDb db, string key, Func<CancellationToken, Task<Rendered?>> render, Func<Task<IResult>> notFound,
+        TimeSpan? lifetime = null, Func<long, CancellationToken, Task<bool>>? unchangedSince = null)
     {
         var cancellationToken = http.RequestAborted;
         var head = await db.ContentChanges.AsNoTracking().OrderByDescending(c => c.Id)
@@ -44,6 +50,12 @@ public sealed class SyndicationCache(TimeProvider clock, SiteFormat format)
 
         _entries.TryGetValue(key, out var entry);
         byte[]? body = null;
+        if (entry is not null && entry.Version < version && !(entry.Expires <= now) && unchangedSince is not null
+            && await unchangedSince(entry.Version, cancellationToken))
+        {
+            entry = entry with { Version = version };
+            _entries[key] = entry;
+        }
         if (entry is null || entry.Version != version || entry.Expires <= now)
         {
             var rendered = await render(cancellationToken);

@@ -126,6 +126,38 @@ public abstract class SitemapTests(KiosqueFactory site)
     }
 
     [Fact]
+    public async Task A_sitemap_page_changes_only_when_an_article_of_its_range_does()
+    {
+        using var client = site.Reader();
+        var section = _content.Section();
+        var articles = Enumerable.Range(1, PageSize + 1).Select(i => _content.Article(section, $"Plage {i}", TestContent.Now.AddDays(-i))).ToArray();
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, articles));
+        var first = articles[0];
+        var path = $"/sitemaps/articles-{(first.Id - 1) / PageSize + 1}.xml";
+        using var before = await client.GetAsync(path);
+        var etag = before.Headers.ETag!;
+
+        var elsewhere = _content.Article(section, "Publié dans une autre plage");
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, elsewhere));
+        Assert.NotEqual((first.Id - 1) / PageSize, (elsewhere.Id - 1) / PageSize);
+        using var unchanged = new HttpRequestMessage(HttpMethod.Get, path);
+        unchanged.Headers.IfNoneMatch.Add(etag);
+        Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(unchanged)).StatusCode);
+
+        await site.WithDbAsync(async db =>
+        {
+            var article = await db.Articles.FindAsync(first.Id);
+            article!.Status = ArticleStatus.Unpublished;
+            await db.SaveChangesAsync();
+        });
+        using var changed = new HttpRequestMessage(HttpMethod.Get, path);
+        changed.Headers.IfNoneMatch.Add(etag);
+        using var after = await client.SendAsync(changed);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.DoesNotContain(first.Slug, await after.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Sitemaps_answer_conditional_gets()
     {
         using var client = site.Reader();
