@@ -107,18 +107,20 @@ public static class Sitemaps
         ((int)Math.Min(int.MaxValue, (long)range * size + 1), (int)Math.Min(int.MaxValue, ((long)range + 1) * size));
 
     /// <summary>GET /sitemaps/pages.xml: the home page, every section, and every author with a published article.</summary>
-    public static async Task<IResult> Pages(HttpContext http, KiosqueDb db, SiteFormat format, SyndicationCache cache, IOptions<SyndicationOptions> options)
+    public static async Task<IResult> Pages(HttpContext http, KiosqueDb db, SiteFormat format, SyndicationCache cache)
     {
-        var size = options.Value.SitemapPageSize;
         return await cache.ServeAsync(http, db, PagesPath, async cancellationToken =>
         {
+            // Newsrooms have tens of sections and authors, not tens of thousands; the cap only
+            // keeps the file within the protocol's limit whatever happens.
+            const int room = SyndicationOptions.MaxSitemapPageSize - 1;
             var sections = await db.Sections.AsNoTracking().OrderBy(s => s.Position).ThenBy(s => s.Name)
                 .Select(s => new { s.Slug, LastModified = db.Published().Where(a => a.SectionId == s.Id).Max(a => (DateTime?)a.PublishedAt) })
-                .Take(size / 2).ToListAsync(cancellationToken);
+                .Take(room).ToListAsync(cancellationToken);
             var authors = await db.Authors.AsNoTracking().OrderBy(a => a.Id)
                 .Select(au => new { au.Slug, LastModified = db.Published().Where(a => a.Authors.Any(p => p.AuthorId == au.Id)).Max(a => (DateTime?)a.PublishedAt) })
                 .Where(a => a.LastModified != null)
-                .Take(size / 2 - 1).ToListAsync(cancellationToken);
+                .Take(room - sections.Count).ToListAsync(cancellationToken);
             var newest = await db.Published().MaxAsync(a => (DateTime?)a.PublishedAt, cancellationToken);
 
             return Xml(xml =>
