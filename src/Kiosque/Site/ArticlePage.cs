@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
+using Kiosque.Caching;
 using Kiosque.Content;
 using Kiosque.Data;
 using Microsoft.EntityFrameworkCore;
@@ -60,6 +61,7 @@ public static class ArticlePage
                 a.SeoTitle,
                 a.SeoDescription,
                 a.SectionId,
+                a.HeroMediaId,
                 Section = new NavSection(a.Section.Slug, a.Section.Name),
                 Hero = a.HeroMedia == null ? null : new MediaRef(a.HeroMedia.FileName, a.HeroMedia.Width, a.HeroMedia.Height, a.HeroMedia.Alt, a.HeroMedia.Caption, a.HeroMedia.Credit),
                 Authors = a.Authors.OrderBy(p => p.Position).Select(p => new AuthorRef(p.Author.Slug, p.Author.Name)).ToList(),
@@ -106,6 +108,18 @@ public static class ArticlePage
             JsonLd = JsonLd(view, description, format, http.Request, options.Value),
         };
         var chrome = new Chrome(meta, await db.NavSectionsAsync(cancellationToken), article.Section.Slug);
+        // The related list is drawn from the section and the tags, so it changes with their membership.
+        var tags = http.CacheTags().Article(article.Id).Section(article.SectionId)
+            .Articles(related.Select(r => r.Id))
+            .Articles(body.Blocks.OfType<ReadAlsoBlock>().Select(b => b.ArticleId));
+        foreach (var tagId in tagIds)
+        {
+            tags.Tag(tagId);
+        }
+        foreach (var mediaId in body.Blocks.OfType<ImageBlock>().Select(b => b.MediaId).Append(article.HeroMediaId ?? 0).Where(id => id > 0))
+        {
+            tags.Media(mediaId);
+        }
         return SitePages.Render<ArticleViewPage>(new { Chrome = chrome, Article = view });
     }
 

@@ -1,3 +1,4 @@
+using Kiosque.Caching;
 using Kiosque.Data;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,7 @@ public static class HomePage
             NextUrl = page < latest.PageCount ? format.Absolute(http.Request, SiteFormat.WithPage("/", page + 1)) : null,
         };
         var chrome = new Chrome(meta, await db.NavSectionsAsync(cancellationToken));
+        http.CacheTags().Add(PageTags.Home).Articles(latest.Cards.Select(c => c.Id));
         return SitePages.Render<HomeView>(new { Chrome = chrome, Latest = latest });
     }
 }

@@ -1,3 +1,4 @@
+using Kiosque.Caching;
 using Kiosque.Content;
 using Kiosque.Data;
 using Microsoft.EntityFrameworkCore;
@@ -21,6 +22,7 @@ public static class ListPages
             return await SitePages.NotFoundAsync(http, db, format, options, cancellationToken);
         }
         var header = new ListHeader(text["List.Section"], section.Name, section.Description);
+        http.CacheTags().Section(section.Id);
         return await RenderAsync(db.Published().Where(a => a.SectionId == section.Id), SiteFormat.SectionPath(slug), header, slug, http, db, format, options, cancellationToken);
     }
 
@@ -32,6 +34,7 @@ public static class ListPages
             return await SitePages.NotFoundAsync(http, db, format, options, cancellationToken);
         }
         var header = new ListHeader(text["List.Tag"], tag.Name, null);
+        http.CacheTags().Tag(tag.Id);
         return await RenderAsync(db.Published().Where(a => a.Tags.Any(t => t.TagId == tag.Id)), SiteFormat.TagPath(slug), header, null, http, db, format, options, cancellationToken);
     }
 
@@ -43,6 +46,7 @@ public static class ListPages
                 a.Id,
                 a.Name,
                 a.Bio,
+                a.PhotoMediaId,
                 Photo = a.Photo == null ? null : new MediaRef(a.Photo.FileName, a.Photo.Width, a.Photo.Height, a.Photo.Alt, a.Photo.Caption, a.Photo.Credit),
             })
             .FirstOrDefaultAsync(cancellationToken);
@@ -51,6 +55,7 @@ public static class ListPages
             return await SitePages.NotFoundAsync(http, db, format, options, cancellationToken);
         }
         var header = new ListHeader(text["List.Author"], author.Name, author.Bio, author.Photo);
+        http.CacheTags().Author(author.Id).Media(author.PhotoMediaId ?? 0);
         return await RenderAsync(db.Published().Where(a => a.Authors.Any(p => p.AuthorId == author.Id)), SiteFormat.AuthorPath(slug), header, null, http, db, format, options, cancellationToken);
     }
 
@@ -73,6 +78,7 @@ public static class ListPages
             NextUrl = page < list.PageCount ? format.Absolute(http.Request, SiteFormat.WithPage(path, page + 1)) : null,
         };
         var chrome = new Chrome(meta, await db.NavSectionsAsync(cancellationToken), currentSection);
+        http.CacheTags().Articles(list.Cards.Select(c => c.Id));
         return SitePages.Render<ListView>(new { Chrome = chrome, Header = header, List = list, BasePath = path });
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kiosque.Caching;
 using Kiosque.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -43,10 +44,11 @@ public static class SitePages
         var path = http.Request.Path.Value ?? "/";
         if (path.Length <= 400)
         {
-            var target = await db.Redirects.AsNoTracking().Where(r => r.FromPath == path).Select(r => r.ToPath).FirstOrDefaultAsync(cancellationToken);
+            var target = await db.Redirects.AsNoTracking().Where(r => r.FromPath == path).Select(r => new { r.Id, r.ToPath }).FirstOrDefaultAsync(cancellationToken);
             if (target is not null)
             {
-                return Results.Redirect(target + http.Request.QueryString, permanent: true);
+                http.CacheTags().Redirect(target.Id);
+                return Results.Redirect(target.ToPath + http.Request.QueryString, permanent: true);
             }
         }
         var latest = await db.Published().NewestFirst().Take(5).ToCards().ToListAsync(cancellationToken);
