@@ -1,6 +1,7 @@
 using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Jobs;
+using Kiosque.Site;
 using Microsoft.EntityFrameworkCore;
 
 namespace Kiosque.Caching;
@@ -20,7 +21,7 @@ namespace Kiosque.Caching;
 /// <item>a redirect: its cached 301.</item>
 /// </list>
 /// </summary>
-public sealed partial class PageCacheInvalidator(PageStore store, FrontPurger purger, IServiceScopeFactory scopes, ILogger<PageCacheInvalidator> logger) : IContentChangeHandler
+public sealed partial class PageCacheInvalidator(PageStore store, SiteNav nav, FrontPurger purger, IServiceScopeFactory scopes, ILogger<PageCacheInvalidator> logger) : IContentChangeHandler
 {
     public async Task HandleAsync(IReadOnlyList<ContentChange> changes, CancellationToken cancellationToken)
     {
@@ -43,6 +44,7 @@ public sealed partial class PageCacheInvalidator(PageStore store, FrontPurger pu
                     }
                     break;
                 case ChangeScope.Section:
+                    nav.Invalidate();
                     everything = true;
                     break;
                 case ChangeScope.Tag:

@@ -107,7 +107,7 @@ public static class ArticlePage
             ],
             JsonLd = JsonLd(view, description, format, http.Request, options.Value),
         };
-        var chrome = new Chrome(meta, await db.NavSectionsAsync(cancellationToken), article.Section.Slug);
+        var chrome = new Chrome(meta, await db.NavSectionsAsync(http, cancellationToken), article.Section.Slug);
         // The related list is drawn from the section and the tags, so it changes with their membership.
         var tags = http.CacheTags().Article(article.Id).Section(article.SectionId)
             .Articles(related.Select(r => r.Id))

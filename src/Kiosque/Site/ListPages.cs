@@ -77,7 +77,7 @@ public static class ListPages
             PrevUrl = page > 1 ? format.Absolute(http.Request, SiteFormat.WithPage(path, page - 1)) : null,
             NextUrl = page < list.PageCount ? format.Absolute(http.Request, SiteFormat.WithPage(path, page + 1)) : null,
         };
-        var chrome = new Chrome(meta, await db.NavSectionsAsync(cancellationToken), currentSection);
+        var chrome = new Chrome(meta, await db.NavSectionsAsync(http, cancellationToken), currentSection);
         http.CacheTags().Articles(list.Cards.Select(c => c.Id));
         return SitePages.Render<ListView>(new { Chrome = chrome, Header = header, List = list, BasePath = path });
     }

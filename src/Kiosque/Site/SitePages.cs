@@ -14,6 +14,10 @@ public static class SitePages
         db.Sections.AsNoTracking().OrderBy(s => s.Position).ThenBy(s => s.Name)
             .Select(s => new NavSection(s.Slug, s.Name)).ToListAsync(cancellationToken);
 
+    /// <summary>The navigation from memory (<see cref="SiteNav"/>), for page handlers.</summary>
+    public static Task<IReadOnlyList<NavSection>> NavSectionsAsync(this KiosqueDb db, HttpContext http, CancellationToken cancellationToken) =>
+        http.RequestServices.GetRequiredService<SiteNav>().GetAsync(db, cancellationToken);
+
     /// <summary>
     /// The <c>page</c> query value: absent means 1; anything but a positive number (0, -3, "abc",
     /// two values) is refused so the caller answers 404 instead of guessing.
@@ -54,7 +58,7 @@ public static class SitePages
         var latest = await db.Published().NewestFirst().Take(5).ToCards().ToListAsync(cancellationToken);
         var text = http.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<SharedResource>>();
         var meta = new PageMeta($"{text["NotFound.Title"]} — {options.Value.SiteName}", null, format.Absolute(http.Request, "/")) { NoIndex = true };
-        var chrome = new Chrome(meta, await db.NavSectionsAsync(cancellationToken));
+        var chrome = new Chrome(meta, await db.NavSectionsAsync(http, cancellationToken));
         return Render<NotFoundPage>(new { Chrome = chrome, Latest = latest }, StatusCodes.Status404NotFound);
     }
 }
