@@ -78,8 +78,11 @@ public static class ArticlePage
         var body = ArticleBody.Parse(article.Body);
         var refs = await LoadReferencesAsync(db, body, cancellationToken);
         var tagIds = article.Tags.Select(t => t.TagId).ToList();
+        // The shared tags are matched in SQL rather than passed as a list: a list parameter gives
+        // each tag count its own SQL text, which EF Core re-derives under a lock at every count.
+        var (articleId, sectionId) = (article.Id, article.SectionId);
         var related = await db.Published()
-            .Where(a => a.Id != article.Id && (a.SectionId == article.SectionId || a.Tags.Any(t => tagIds.Contains(t.TagId))))
+            .Where(a => a.Id != articleId && (a.SectionId == sectionId || a.Tags.Any(t => db.ArticleTags.Any(mine => mine.ArticleId == articleId && mine.TagId == t.TagId))))
             .NewestFirst().Take(RelatedCount).ToCards().ToListAsync(cancellationToken);
 
         var url = format.Absolute(http.Request, SiteFormat.ArticlePath(article.Slug));
