@@ -26,6 +26,24 @@ public sealed class KiosqueOptions
 
     public int PageSize { get; set; } = 12;
 
+    /// <summary>Serve public pages from the page cache (see docs/architecture.md); false renders every request.</summary>
+    public bool OutputCache { get; set; } = true;
+
+    /// <summary>Memory the page cache may hold, in megabytes; least recently served pages go first.</summary>
+    public int PageCacheMegabytes { get; set; } = 64;
+
+    /// <summary>Seconds a cached page lives when no change evicts it sooner (a safety net).</summary>
+    public int PageCacheLifetime { get; set; } = 3600;
+
+    /// <summary>The <c>max-age</c>, in seconds, that browsers and fronts get for pages.</summary>
+    public int PageMaxAge { get; set; } = 10;
+
+    /// <summary>Cookie name prefixes that mark a signed-in person, whose requests bypass the cache; null means <c>.AspNetCore.</c> and <c>kiosque</c>.</summary>
+    public string[]? PrivateCookies { get; set; }
+
+    /// <summary>A Varnish or nginx front to tell about changes: each gets a PURGE with the evicted tags (xkey-purge, Surrogate-Key).</summary>
+    public string? PurgeUrl { get; set; }
+
     public string FullDataDirectory => Path.GetFullPath(DataDirectory);
 
     public string MediaDirectory => Path.Combine(FullDataDirectory, "media");

@@ -21,6 +21,7 @@ public static class KiosqueServices
         services.AddSingleton<SiteFormat>();
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.AddSingleton<BodyRenderer>();
+        services.AddSingleton<SiteNav>();
         services.AddScoped<DemoNewsroom>();
         services.AddScoped<DemoGenerator>();
         services.AddSingleton<ChangeFeed>();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Kiosque;
+using Kiosque.Caching;
 using Kiosque.Cli;
 using Kiosque.Data;
 using Kiosque.Feeds;
@@ -27,6 +28,7 @@ builder.Services.AddSyndication(builder.Configuration);
 // French text is served as UTF-8, not as &#xE9; entities that triple its size.
 builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
 builder.Services.AddProblemDetails();
+builder.Services.AddPageCache();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeFeed>());
 
 var app = builder.Build();
@@ -63,15 +65,21 @@ app.UseStaticFiles(new StaticFileOptions
 {
     RequestPath = "/media",
     FileProvider = new PhysicalFileProvider(options.MediaDirectory),
-    OnPrepareResponse = context => context.Context.Response.Headers[HeaderNames.CacheControl] = "public, max-age=86400",
+    // A media file name is never reused for other bytes (uploads are named by content), so a year is safe.
+    OnPrepareResponse = context => context.Context.Response.Headers[HeaderNames.CacheControl] = "public, max-age=31536000, immutable",
 });
+app.UseRouting();
+// After routing (it reads the endpoint's cache policy), before the endpoints.
+app.UsePageCache();
 
 // Reader site
-app.MapGet("/", HomePage.Get);
-app.MapGet("/article/{slug}", ArticlePage.Get);
-app.MapGet("/rubrique/{slug}", ListPages.Section);
-app.MapGet("/theme/{slug}", ListPages.Tag);
-app.MapGet("/auteur/{slug}", ListPages.Author);
+// Reader pages are served from the page cache (.CachePage, with the query keys that change them);
+// feeds and sitemaps opt in the same way.
+app.MapGet("/", HomePage.Get).CachePage("page");
+app.MapGet("/article/{slug}", ArticlePage.Get).CachePage();
+app.MapGet("/rubrique/{slug}", ListPages.Section).CachePage("page");
+app.MapGet("/theme/{slug}", ListPages.Tag).CachePage("page");
+app.MapGet("/auteur/{slug}", ListPages.Author).CachePage("page");
 app.MapGet("/partager/mastodon", ShareMastodon.Get);
 
 // Feeds: RSS 2.0, Atom and JSON Feed beside each list (docs/syndication.md lists them all)
@@ -99,7 +107,8 @@ app.MapGet(Sitemaps.NewsPath, Sitemaps.News);
 app.MapGet("/sitemaps/articles-{page}.xml", Sitemaps.Articles);
 app.MapGet("/sitemaps/tags-{page}.xml", Sitemaps.Tags);
 app.MapGet(OEmbed.Path, OEmbed.Get);
-app.MapFallback(SitePages.NotFoundAsync);
+// Only its permanent redirects are stored; 404s never are.
+app.MapFallback(SitePages.NotFoundAsync).CachePage();
 
 CultureInfo.DefaultThreadCurrentCulture = options.CultureInfo;
 await app.RunAsync();

@@ -27,4 +27,14 @@ public class ContentChange
 
     /// <summary>True when the entity itself was deleted.</summary>
     public bool Deleted { get; set; }
+
+    /// <summary>
+    /// For an article: the lists it was visible in just before the change (see
+    /// <see cref="Data.ArticleMemberships"/>), empty when it was not public. Null for other scopes.
+    /// Recorded so every node can refresh the lists an article left, not only those it is in now.
+    /// </summary>
+    public string? Before { get; set; }
+
+    /// <summary>For an article: the lists it is visible in just after the change, in the same form.</summary>
+    public string? After { get; set; }
 }

@@ -41,9 +41,23 @@ public abstract class KiosqueDb(DbContextOptions options) : DbContext(options)
         var transaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
         try
         {
+            // The lists each changed article was in, read inside the transaction before the write,
+            // so caches on every node can refresh the lists it leaves (see ArticleMemberships).
+            var existing = pending.Where(p => p.Scope == ChangeScope.Article).Select(p => p.Id()).Where(id => id > 0).ToHashSet();
+            var before = await ArticleMemberships.ReadAsync(this, existing, cancellationToken);
             var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             var at = DateTime.UtcNow;
-            ContentChanges.AddRange(pending.Select(p => p.Resolve()).Distinct().Select(c => new ContentChange { At = at, Scope = c.Scope, EntityId = c.Id, Deleted = c.Deleted }));
+            var changes = pending.Select(p => p.Resolve()).Distinct().ToList();
+            var after = await ArticleMemberships.ReadAsync(this, changes.Where(c => c.Scope == ChangeScope.Article).Select(c => c.Id).ToHashSet(), cancellationToken);
+            ContentChanges.AddRange(changes.Select(c => new ContentChange
+            {
+                At = at,
+                Scope = c.Scope,
+                EntityId = c.Id,
+                Deleted = c.Deleted,
+                Before = c.Scope == ChangeScope.Article ? before.GetValueOrDefault(c.Id, "") : null,
+                After = c.Scope == ChangeScope.Article ? after.GetValueOrDefault(c.Id, "") : null,
+            }));
             await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             if (transaction is not null)
             {

@@ -1,3 +1,4 @@
+using Kiosque.Caching;
 using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Feeds;
@@ -53,6 +54,7 @@ public static class ArticlePage
                 a.SeoTitle,
                 a.SeoDescription,
                 a.SectionId,
+                a.HeroMediaId,
                 Section = new NavSection(a.Section.Slug, a.Section.Name),
                 Hero = a.HeroMedia == null ? null : new MediaRef(a.HeroMedia.FileName, a.HeroMedia.Width, a.HeroMedia.Height, a.HeroMedia.Alt, a.HeroMedia.Caption, a.HeroMedia.Credit),
                 Authors = a.Authors.OrderBy(p => p.Position).Select(p => new AuthorRef(p.Author.Slug, p.Author.Name)).ToList(),
@@ -69,8 +71,11 @@ public static class ArticlePage
         var body = ArticleBody.Parse(article.Body);
         var refs = await LoadReferencesAsync(db, body, cancellationToken);
         var tagIds = article.Tags.Select(t => t.TagId).ToList();
+        // The shared tags are matched in SQL rather than passed as a list: a list parameter gives
+        // each tag count its own SQL text, which EF Core re-derives under a lock at every count.
+        var (articleId, sectionId) = (article.Id, article.SectionId);
         var related = await db.Published()
-            .Where(a => a.Id != article.Id && (a.SectionId == article.SectionId || a.Tags.Any(t => tagIds.Contains(t.TagId))))
+            .Where(a => a.Id != articleId && (a.SectionId == sectionId || a.Tags.Any(t => db.ArticleTags.Any(mine => mine.ArticleId == articleId && mine.TagId == t.TagId))))
             .NewestFirst().Take(RelatedCount).ToCards().ToListAsync(cancellationToken);
 
         var url = format.Absolute(http.Request, SiteFormat.ArticlePath(article.Slug));
@@ -104,7 +109,19 @@ public static class ArticlePage
             Feeds = FeedLinks.For(article.Section.Name, SiteFormat.SectionPath(article.Section.Slug), origin, text),
             OEmbedUrl = OEmbed.DiscoveryUrl(format, http.Request, url),
         };
-        var chrome = new Chrome(meta, await db.NavSectionsAsync(cancellationToken), article.Section.Slug);
+        var chrome = new Chrome(meta, await db.NavSectionsAsync(http, cancellationToken), article.Section.Slug);
+        // The related list is drawn from the section and the tags, so it changes with their membership.
+        var tags = http.CacheTags().Article(article.Id).Section(article.SectionId)
+            .Articles(related.Select(r => r.Id))
+            .Articles(body.Blocks.OfType<ReadAlsoBlock>().Select(b => b.ArticleId));
+        foreach (var tagId in tagIds)
+        {
+            tags.Tag(tagId);
+        }
+        foreach (var mediaId in body.Blocks.OfType<ImageBlock>().Select(b => b.MediaId).Append(article.HeroMediaId ?? 0).Where(id => id > 0))
+        {
+            tags.Media(mediaId);
+        }
         return SitePages.Render<ArticleViewPage>(new { Chrome = chrome, Article = view });
     }
 

@@ -1,3 +1,4 @@
+using Kiosque.Caching;
 using Kiosque.Data;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
@@ -26,7 +27,8 @@ public static class HomePage
             PrevUrl = page > 1 ? format.Absolute(http.Request, SiteFormat.WithPage("/", page - 1)) : null,
             NextUrl = page < latest.PageCount ? format.Absolute(http.Request, SiteFormat.WithPage("/", page + 1)) : null,
         };
-        var chrome = new Chrome(meta, await db.NavSectionsAsync(cancellationToken));
+        var chrome = new Chrome(meta, await db.NavSectionsAsync(http, cancellationToken));
+        http.CacheTags().Add(PageTags.Home).Articles(latest.Cards.Select(c => c.Id));
         return SitePages.Render<HomeView>(new { Chrome = chrome, Latest = latest });
     }
 }

@@ -1,3 +1,4 @@
+using Kiosque.Caching;
 using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Feeds;
@@ -32,6 +33,7 @@ public static class ListPages
         {
             FallbackDescription = text["Feed.SectionDescription", section.Name, options.Value.SiteName],
         };
+        http.CacheTags().Section(section.Id);
         return await RenderAsync(db.Published().Where(a => a.SectionId == section.Id), SiteFormat.SectionPath(slug), header, slug, http, db, format, options, text, cancellationToken);
     }
 
@@ -46,6 +48,7 @@ public static class ListPages
         {
             FallbackDescription = text["Feed.TagDescription", tag.Name, options.Value.SiteName],
         };
+        http.CacheTags().Tag(tag.Id);
         return await RenderAsync(db.Published().Where(a => a.Tags.Any(t => t.TagId == tag.Id)), SiteFormat.TagPath(slug), header, null, http, db, format, options, text, cancellationToken);
     }
 
@@ -57,6 +60,7 @@ public static class ListPages
                 a.Id,
                 a.Name,
                 a.Bio,
+                a.PhotoMediaId,
                 Photo = a.Photo == null ? null : new MediaRef(a.Photo.FileName, a.Photo.Width, a.Photo.Height, a.Photo.Alt, a.Photo.Caption, a.Photo.Credit),
             })
             .FirstOrDefaultAsync(cancellationToken);
@@ -69,6 +73,7 @@ public static class ListPages
             OgType = "profile",
             FallbackDescription = text["Feed.AuthorDescription", author.Name, options.Value.SiteName],
         };
+        http.CacheTags().Author(author.Id).Media(author.PhotoMediaId ?? 0);
         return await RenderAsync(db.Published().Where(a => a.Authors.Any(p => p.AuthorId == author.Id)), SiteFormat.AuthorPath(slug), header, null, http, db, format, options, text, cancellationToken);
     }
 
@@ -98,7 +103,8 @@ public static class ListPages
             PrevUrl = page > 1 ? format.Absolute(http.Request, SiteFormat.WithPage(path, page - 1)) : null,
             NextUrl = page < list.PageCount ? format.Absolute(http.Request, SiteFormat.WithPage(path, page + 1)) : null,
         };
-        var chrome = new Chrome(meta, await db.NavSectionsAsync(cancellationToken), currentSection);
+        var chrome = new Chrome(meta, await db.NavSectionsAsync(http, cancellationToken), currentSection);
+        http.CacheTags().Articles(list.Cards.Select(c => c.Id));
         return SitePages.Render<ListView>(new { Chrome = chrome, Header = header, List = list, BasePath = path });
     }
 }

@@ -33,7 +33,7 @@ public static partial class ShareMastodon
             error = text["Mastodon.Invalid"];
         }
         var meta = new PageMeta($"{text["Mastodon.Title"]} — {options.Value.SiteName}", null, format.Absolute(http.Request, "/partager/mastodon")) { NoIndex = true };
-        var chrome = new Chrome(meta, await db.NavSectionsAsync(cancellationToken));
+        var chrome = new Chrome(meta, await db.NavSectionsAsync(http, cancellationToken));
         return SitePages.Render<ShareMastodonView>(new { Chrome = chrome, Url = url, Title = title, Instance = instance, Error = error },
             error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
     }

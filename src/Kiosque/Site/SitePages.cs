@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kiosque.Caching;
 using Kiosque.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -12,6 +13,10 @@ public static class SitePages
     public static Task<List<NavSection>> NavSectionsAsync(this KiosqueDb db, CancellationToken cancellationToken) =>
         db.Sections.AsNoTracking().OrderBy(s => s.Position).ThenBy(s => s.Name)
             .Select(s => new NavSection(s.Slug, s.Name)).ToListAsync(cancellationToken);
+
+    /// <summary>The navigation from memory (<see cref="SiteNav"/>), for page handlers.</summary>
+    public static Task<IReadOnlyList<NavSection>> NavSectionsAsync(this KiosqueDb db, HttpContext http, CancellationToken cancellationToken) =>
+        http.RequestServices.GetRequiredService<SiteNav>().GetAsync(db, cancellationToken);
 
     /// <summary>
     /// The <c>page</c> query value: absent means 1; anything but a positive number (0, -3, "abc",
@@ -43,16 +48,17 @@ public static class SitePages
         var path = http.Request.Path.Value ?? "/";
         if (path.Length <= 400)
         {
-            var target = await db.Redirects.AsNoTracking().Where(r => r.FromPath == path).Select(r => r.ToPath).FirstOrDefaultAsync(cancellationToken);
+            var target = await db.Redirects.AsNoTracking().Where(r => r.FromPath == path).Select(r => new { r.Id, r.ToPath }).FirstOrDefaultAsync(cancellationToken);
             if (target is not null)
             {
-                return Results.Redirect(target + http.Request.QueryString, permanent: true);
+                http.CacheTags().Redirect(target.Id);
+                return Results.Redirect(target.ToPath + http.Request.QueryString, permanent: true);
             }
         }
         var latest = await db.Published().NewestFirst().Take(5).ToCards().ToListAsync(cancellationToken);
         var text = http.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<SharedResource>>();
         var meta = new PageMeta($"{text["NotFound.Title"]} — {options.Value.SiteName}", null, format.Absolute(http.Request, "/")) { NoIndex = true };
-        var chrome = new Chrome(meta, await db.NavSectionsAsync(cancellationToken));
+        var chrome = new Chrome(meta, await db.NavSectionsAsync(http, cancellationToken));
         return Render<NotFoundPage>(new { Chrome = chrome, Latest = latest }, StatusCodes.Status404NotFound);
     }
 }

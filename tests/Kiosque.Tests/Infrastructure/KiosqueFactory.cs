@@ -1,4 +1,5 @@
 using Kiosque.Data;
+using Kiosque.Jobs;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -101,7 +102,33 @@ public class KiosqueFactory : WebApplicationFactory<Program>
         SkipIfUnavailable();
         await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KiosqueDb>();
-        return await action(db);
+        var result = await action(db);
+        await WaitForChangeFeedAsync();
+        return result;
+    }
+
+    /// <summary>
+    /// Waits until this node's change feed has handed every logged change to its handlers (the
+    /// page cache evicts there), so the next request sees what a test just saved, as readers do
+    /// a moment after a publish.
+    /// </summary>
+    public async Task WaitForChangeFeedAsync()
+    {
+        long last;
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            last = await scope.ServiceProvider.GetRequiredService<KiosqueDb>().ContentChanges.MaxAsync(c => (long?)c.Id) ?? 0;
+        }
+        var feed = Services.GetRequiredService<ChangeFeed>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (feed.Position < last)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The change feed is at {feed.Position}, the log at {last}.");
+            }
+            await Task.Delay(10);
+        }
     }
 
     public Task WithDbAsync(Func<KiosqueDb, Task> action) =>

@@ -176,8 +176,14 @@ namespace Kiosque.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("After")
+                        .HasColumnType("text");
+
                     b.Property<DateTime>("At")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Before")
+                        .HasColumnType("text");
 
                     b.Property<bool>("Deleted")
                         .HasColumnType("boolean");

@@ -1,0 +1,109 @@
+using Kiosque.Content;
+using Kiosque.Data;
+using Kiosque.Jobs;
+using Kiosque.Site;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kiosque.Caching;
+
+/// <summary>
+/// Follows the change log (on every node, through <see cref="ChangeFeed"/>) and evicts exactly the
+/// pages a change affects, then tells the front cache the same tags:
+/// <list type="bullet">
+/// <item>an article: every page showing it (its own, cards, related and read-also links:
+/// <c>article:N</c>); and when the lists it belongs to changed (publication, unpublication, new
+/// date, section, tags or authors; see <see cref="ArticleMemberships"/>), the home page and every
+/// list it was in before or is in after, since their order and pages shift;</item>
+/// <item>a section: every page (the navigation shows them all);</item>
+/// <item>a tag: its list and the article pages carrying it;</item>
+/// <item>an author: their list and every page showing one of their articles (bylines, cards);</item>
+/// <item>a medium: the pages showing it (body images, author photos) and those of the articles it illustrates;</item>
+/// <item>a redirect: its cached 301.</item>
+/// </list>
+/// </summary>
+public sealed partial class PageCacheInvalidator(PageStore store, SiteNav nav, FrontPurger purger, IServiceScopeFactory scopes, ILogger<PageCacheInvalidator> logger) : IContentChangeHandler
+{
+    public async Task HandleAsync(IReadOnlyList<ContentChange> changes, CancellationToken cancellationToken)
+    {
+        var tags = new HashSet<string>(StringComparer.Ordinal);
+        var everything = false;
+        var authors = new List<int>();
+        var media = new List<int>();
+        foreach (var change in changes)
+        {
+            switch (change.Scope)
+            {
+                case ChangeScope.Article:
+                    tags.Add(PageTags.ArticleTag(change.EntityId));
+                    tags.Add(PageTags.Archive);
+                    if (change.Before != change.After)
+                    {
+                        tags.Add(PageTags.Home);
+                        AddMemberships(tags, change.Before);
+                        AddMemberships(tags, change.After);
+                    }
+                    break;
+                case ChangeScope.Section:
+                    nav.Invalidate();
+                    everything = true;
+                    break;
+                case ChangeScope.Tag:
+                    tags.Add(PageTags.TagTag(change.EntityId));
+                    break;
+                case ChangeScope.Author:
+                    tags.Add(PageTags.AuthorTag(change.EntityId));
+                    authors.Add(change.EntityId);
+                    break;
+                case ChangeScope.Media:
+                    tags.Add(PageTags.MediaTag(change.EntityId));
+                    media.Add(change.EntityId);
+                    break;
+                case ChangeScope.Redirect:
+                    tags.Add(PageTags.RedirectTag(change.EntityId));
+                    break;
+                default:
+                    everything = true;
+                    break;
+            }
+        }
+        if (everything)
+        {
+            store.Clear();
+            purger.Purge([PageTags.Site]);
+            LogEvicted(logger, changes.Count, "all", store.Count);
+            return;
+        }
+        if (authors.Count > 0 || media.Count > 0)
+        {
+            // Cards show bylines and hero images without tagging them: find their articles.
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<KiosqueDb>();
+            var articles = await db.Articles.AsNoTracking()
+                .Where(a => a.Authors.Any(p => authors.Contains(p.AuthorId)) || (a.HeroMediaId != null && media.Contains(a.HeroMediaId.Value)))
+                .Select(a => a.Id).ToListAsync(cancellationToken);
+            tags.UnionWith(articles.Select(PageTags.ArticleTag));
+        }
+        var removed = store.Evict(tags);
+        purger.Purge(tags);
+        LogEvicted(logger, changes.Count, string.Join(' ', tags.Take(20)), removed);
+    }
+
+    private static void AddMemberships(HashSet<string> tags, string? memberships)
+    {
+        if (string.IsNullOrEmpty(memberships))
+        {
+            return;
+        }
+        foreach (var token in memberships.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            // The publication time is part of the string only so that a new date counts as a move.
+            if (!token.StartsWith(ArticleMemberships.PublishedPrefix, StringComparison.Ordinal))
+            {
+                tags.Add(token);
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Debug, "{Changes} changes: evicted {Tags} ({Removed} pages).")]
+    private static partial void LogEvicted(ILogger logger, int changes, string tags, int removed);
+}
