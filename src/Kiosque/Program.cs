@@ -41,6 +41,10 @@ if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler();
 }
+app.UseRouting();
+// Right after routing (it reads the endpoint's cache policy): a cached page is answered before
+// any other middleware runs; a miss goes on through them to the endpoint.
+app.UsePageCache();
 // The site speaks one language, chosen by the operator (Kiosque:Culture), whatever the browser asks.
 app.UseRequestLocalization(new RequestLocalizationOptions
 {
@@ -68,12 +72,8 @@ app.UseStaticFiles(new StaticFileOptions
     // A media file name is never reused for other bytes (uploads are named by content), so a year is safe.
     OnPrepareResponse = context => context.Context.Response.Headers[HeaderNames.CacheControl] = "public, max-age=31536000, immutable",
 });
-app.UseRouting();
-// After routing (it reads the endpoint's cache policy), before the endpoints.
-app.UsePageCache();
 
-// Reader site
-// Reader pages are served from the page cache (.CachePage, with the query keys that change them);
+// Reader site. Reader pages are served from the page cache (.CachePage, with the query keys that change them);
 // feeds and sitemaps opt in the same way.
 app.MapGet("/", HomePage.Get).CachePage("page");
 app.MapGet("/article/{slug}", ArticlePage.Get).CachePage();

@@ -33,6 +33,7 @@ public sealed partial class PageCacheMiddleware(RequestDelegate next, PageStore 
     };
 
     private readonly ConcurrentDictionary<string, Flight> _flights = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Coding> _codings = new(StringComparer.Ordinal);
 
     public async Task InvokeAsync(HttpContext http)
     {
@@ -215,12 +216,39 @@ public sealed partial class PageCacheMiddleware(RequestDelegate next, PageStore 
     }
 
     /// <summary>Brotli, else gzip, else identity, by the client's q-values (a missing coding takes <c>*</c>'s).</summary>
-    internal static (byte[] Body, StringValues ETag, StringValues Coding) Choose(StringValues acceptEncoding, PageEntry entry)
+    internal (byte[] Body, StringValues ETag, StringValues Coding) Choose(StringValues acceptEncoding, PageEntry entry)
     {
         if (entry.Brotli is null || entry.Gzip is null)
         {
             return (entry.IdentityBody(), entry.ETagIdentity, StringValues.Empty);
         }
+        // Browsers send a handful of distinct headers: each is parsed once.
+        var header = acceptEncoding.Count == 1 ? acceptEncoding[0] ?? "" : acceptEncoding.ToString();
+        if (!_codings.TryGetValue(header, out var coding))
+        {
+            coding = Negotiate(acceptEncoding);
+            if (_codings.Count < 256)
+            {
+                _codings[header] = coding;
+            }
+        }
+        return coding switch
+        {
+            Coding.Brotli => (entry.Brotli, entry.ETagBrotli, Brotli),
+            Coding.Gzip => (entry.Gzip, entry.ETagGzip, Gzip),
+            _ => (entry.IdentityBody(), entry.ETagIdentity, StringValues.Empty),
+        };
+    }
+
+    internal enum Coding
+    {
+        Identity,
+        Gzip,
+        Brotli,
+    }
+
+    internal static Coding Negotiate(StringValues acceptEncoding)
+    {
         double br = -1, gzip = -1, any = -1;
         foreach (var header in acceptEncoding)
         {
@@ -257,13 +285,9 @@ public sealed partial class PageCacheMiddleware(RequestDelegate next, PageStore 
         gzip = gzip < 0 ? Math.Max(any, 0) : gzip;
         if (br > 0 && br >= gzip)
         {
-            return (entry.Brotli, entry.ETagBrotli, Brotli);
+            return Coding.Brotli;
         }
-        if (gzip > 0)
-        {
-            return (entry.Gzip, entry.ETagGzip, Gzip);
-        }
-        return (entry.IdentityBody(), entry.ETagIdentity, StringValues.Empty);
+        return gzip > 0 ? Coding.Gzip : Coding.Identity;
     }
 
     /// <summary>If-None-Match (weak comparison, as RFC 9110 asks for it) wins over If-Modified-Since.</summary>

@@ -119,7 +119,9 @@ public sealed class PageEntry
     private static byte[] GzipCompress(ReadOnlySpan<byte> body)
     {
         using var output = new MemoryStream(body.Length / 3);
-        using (var gzip = new GZipStream(output, CompressionLevel.SmallestSize, leaveOpen: true))
+        // gzip is the fallback for clients without Brotli: its default level is within a few
+        // percent of its smallest output, at a third of the time.
+        using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
         {
             gzip.Write(body);
         }
