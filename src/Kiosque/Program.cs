@@ -4,6 +4,7 @@ using System.Text.Unicode;
 using Kiosque;
 using Kiosque.Cli;
 using Kiosque.Jobs;
+using Kiosque.Newsroom;
 using Kiosque.Site;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.FileProviders;
@@ -25,10 +26,12 @@ builder.Services.AddRazorComponents();
 builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
 builder.Services.AddProblemDetails();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeFeed>());
+builder.Services.AddNewsroom();
 
 var app = builder.Build();
 await app.Services.PrepareDatabaseAsync();
 StaticAssets.Fingerprint(app.Environment);
+NewsroomAssets.Fingerprint(app.Environment);
 var options = app.Services.GetRequiredService<IOptions<KiosqueOptions>>().Value;
 
 // Middleware
@@ -63,6 +66,9 @@ app.UseStaticFiles(new StaticFileOptions
     OnPrepareResponse = context => context.Context.Response.Headers[HeaderNames.CacheControl] = "public, max-age=86400",
 });
 
+app.UseAuthentication();
+app.UseAuthorization();
+
 // Reader site
 app.MapGet("/", HomePage.Get);
 app.MapGet("/article/{slug}", ArticlePage.Get);
@@ -70,9 +76,49 @@ app.MapGet("/rubrique/{slug}", ListPages.Section);
 app.MapGet("/theme/{slug}", ListPages.Tag);
 app.MapGet("/auteur/{slug}", ListPages.Author);
 app.MapGet("/partager/mastodon", ShareMastodon.Get);
+
+// Newsroom: anonymous visitors are sent to the sign-in page; every POST needs an antiforgery token.
+var open = app.MapGroup("/newsroom").DisableAntiforgery().AddEndpointFilter(NewsroomPages.RequireAntiforgery);
+open.MapGet("/connexion", SignInPages.Get);
+open.MapPost("/connexion", SignInPages.Post);
+open.MapGet("/connexion/code", SignInPages.GetCode);
+open.MapPost("/connexion/code", SignInPages.PostCode);
+open.MapGet("/connexion/lien", SignInPages.GetLink);
+open.MapPost("/deconnexion", SignInPages.SignOut);
+
+var newsroom = app.MapGroup("/newsroom").DisableAntiforgery()
+    .RequireAuthorization(NewsroomServices.StaffPolicy)
+    .AddEndpointFilter(NewsroomPages.RequireAntiforgery)
+    .AddEndpointFilter(NewsroomPages.RequireTwoFactorWhenMandatory);
+newsroom.MapGet("/", DashboardPages.Get);
+newsroom.MapGet("/articles", DashboardPages.List);
+newsroom.MapPost("/articles", EditorPages.Create);
+newsroom.MapGet("/articles/{id:int}", EditorPages.Get);
+newsroom.MapPost("/articles/{id:int}", EditorPages.Save);
+newsroom.MapPost("/articles/{id:int}/statut", EditorPages.ChangeStatus);
+newsroom.MapPost("/articles/{id:int}/rectificatifs", EditorPages.AddCorrection).RequireAuthorization(NewsroomServices.EditorPolicy);
+newsroom.MapGet("/articles/{id:int}/revisions", RevisionPages.Get);
+newsroom.MapPost("/articles/{id:int}/revisions/{version:int}/restaurer", RevisionPages.Restore);
+// Staff or a signed link; anyone else gets the reader site's 404, as for a page that does not exist.
+open.MapGet("/articles/{id:int}/apercu", EditorPages.Preview);
+newsroom.MapGet("/compte", AccountPages.Get);
+newsroom.MapPost("/compte/mot-de-passe", AccountPages.PostPassword);
+newsroom.MapPost("/compte/2fa", AccountPages.PostTwoFactor);
+newsroom.MapPost("/compte/2fa/desactiver", AccountPages.PostDisableTwoFactor);
+newsroom.MapGet("/equipe", TeamPages.Get).RequireAuthorization(NewsroomServices.AdminPolicy);
+newsroom.MapPost("/equipe", TeamPages.Create).RequireAuthorization(NewsroomServices.AdminPolicy);
+newsroom.MapPost("/equipe/{id}", TeamPages.Update).RequireAuthorization(NewsroomServices.AdminPolicy);
+newsroom.MapPost("/reglages", TeamPages.Settings).RequireAuthorization(NewsroomServices.AdminPolicy);
+newsroom.MapGet("/journal", TeamPages.AuditLog).RequireAuthorization(NewsroomServices.AdminPolicy);
+
 app.MapFallback(SitePages.NotFoundAsync);
 
 CultureInfo.DefaultThreadCurrentCulture = options.CultureInfo;
+if (options.Demo)
+{
+    // The demo administrator has no password: a one-time link, printed here, signs it in.
+    app.Lifetime.ApplicationStarted.Register(() => _ = DemoSignIn.PrintLinkAsync(app));
+}
 await app.RunAsync();
 return 0;
 

@@ -44,9 +44,17 @@ public static class ArticlePage
     };
 
     /// <summary>GET /article/{slug}: published articles only; an old slug answers 301, anything else 404.</summary>
-    public static async Task<IResult> Get(string slug, HttpContext http, KiosqueDb db, SiteFormat format, BodyRenderer renderer, IOptions<KiosqueOptions> options, CancellationToken cancellationToken)
+    public static async Task<IResult> Get(string slug, HttpContext http, KiosqueDb db, SiteFormat format, BodyRenderer renderer, IOptions<KiosqueOptions> options, CancellationToken cancellationToken) =>
+        await RenderAsync(db.Published().Where(a => a.Slug == slug), http, db, format, renderer, options, previewNotice: null, cancellationToken)
+            ?? await SitePages.NotFoundAsync(http, db, format, options, cancellationToken);
+
+    /// <summary>
+    /// The page of the first article of <paramref name="source"/>, or null. The newsroom preview
+    /// calls it with an unpublished article and a notice, so a preview is the real page.
+    /// </summary>
+    public static async Task<IResult?> RenderAsync(IQueryable<Article> source, HttpContext http, KiosqueDb db, SiteFormat format, BodyRenderer renderer, IOptions<KiosqueOptions> options, string? previewNotice, CancellationToken cancellationToken)
     {
-        var article = await db.Published().Where(a => a.Slug == slug)
+        var article = await source
             .Select(a => new
             {
                 a.Id,
@@ -55,7 +63,7 @@ public static class ArticlePage
                 a.Headline,
                 a.Standfirst,
                 a.Body,
-                PublishedAt = a.PublishedAt!.Value,
+                PublishedAt = a.PublishedAt ?? a.UpdatedAt,
                 a.UpdatedAt,
                 a.SeoTitle,
                 a.SeoDescription,
@@ -70,7 +78,7 @@ public static class ArticlePage
             .FirstOrDefaultAsync(cancellationToken);
         if (article is null)
         {
-            return await SitePages.NotFoundAsync(http, db, format, options, cancellationToken);
+            return null;
         }
 
         var body = ArticleBody.Parse(article.Body);
@@ -104,9 +112,10 @@ public static class ArticlePage
                 .. article.Tags.Select(t => new KeyValuePair<string, string>("article:tag", t.Name)),
             ],
             JsonLd = JsonLd(view, description, format, http.Request, options.Value),
+            NoIndex = previewNotice is not null,
         };
         var chrome = new Chrome(meta, await db.NavSectionsAsync(cancellationToken), article.Section.Slug);
-        return SitePages.Render<ArticleViewPage>(new { Chrome = chrome, Article = view });
+        return SitePages.Render<ArticleViewPage>(new { Chrome = chrome, Article = view, PreviewNotice = previewNotice });
     }
 
     /// <summary>The images and read-also targets a body points to, in two queries whatever its length.</summary>
