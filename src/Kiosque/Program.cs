@@ -101,6 +101,16 @@ newsroom.MapGet("/articles/{id:int}/revisions", RevisionPages.Get);
 newsroom.MapPost("/articles/{id:int}/revisions/{version:int}/restaurer", RevisionPages.Restore);
 // Staff or a signed link; anyone else gets the reader site's 404, as for a page that does not exist.
 open.MapGet("/articles/{id:int}/apercu", EditorPages.Preview);
+newsroom.MapGet("/une", HomeCurationPages.Get).RequireAuthorization(NewsroomServices.EditorPolicy);
+newsroom.MapPost("/une", HomeCurationPages.Post).RequireAuthorization(NewsroomServices.EditorPolicy);
+foreach (var kind in new[] { TaxonomyPages.Sections, TaxonomyPages.Tags, TaxonomyPages.Authors })
+{
+    // Sections shape the whole site: administrators only. Tags and authors: editors.
+    var policy = kind.AdminOnly ? NewsroomServices.AdminPolicy : NewsroomServices.EditorPolicy;
+    newsroom.MapGet($"/{kind.Path}", TaxonomyPages.List(kind)).RequireAuthorization(policy);
+    newsroom.MapPost($"/{kind.Path}", TaxonomyPages.Create(kind)).RequireAuthorization(policy);
+    newsroom.MapPost($"/{kind.Path}/{{id:int}}", TaxonomyPages.Update(kind)).RequireAuthorization(policy);
+}
 newsroom.MapGet("/compte", AccountPages.Get);
 newsroom.MapPost("/compte/mot-de-passe", AccountPages.PostPassword);
 newsroom.MapPost("/compte/2fa", AccountPages.PostTwoFactor);

@@ -28,6 +28,8 @@ public static class AccountPages
             {
                 await signIn.UserManager.ResetAuthenticatorKeyAsync(user);
                 key = await signIn.UserManager.GetAuthenticatorKeyAsync(user);
+                // A new key changes the security stamp: renew the cookie, or the session ends at the next stamp check.
+                await signIn.RefreshSignInAsync(user);
             }
             var issuer = Uri.EscapeDataString(options.Value.SiteName);
             uri = $"otpauth://totp/{issuer}:{Uri.EscapeDataString(user.Email ?? user.Id)}?secret={key}&issuer={issuer}&digits=6";

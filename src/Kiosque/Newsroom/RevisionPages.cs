@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using DiffPlex;
-using DiffPlex.Model;
 using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Site;
@@ -124,28 +123,62 @@ public static class RevisionPages
             return new FieldDiff(label, Encode(after), false);
         }
         var result = Differ.Instance.CreateWordDiffs(before, after, ignoreWhitespace: false, ignoreCase: false, WordSeparators);
-        var html = new StringBuilder();
+        // Runs of equal, deleted and inserted text, in reading order.
+        var runs = new List<(char Kind, string Text)>();
         var positionA = 0;
         foreach (var block in result.DiffBlocks)
         {
-            for (; positionA < block.DeleteStartA; positionA++)
-            {
-                html.Append(Encode(result.PiecesOld[positionA]));
-            }
-            if (block.DeleteCountA > 0)
-            {
-                html.Append("<del>").Append(Encode(string.Concat(result.PiecesOld.Skip(block.DeleteStartA).Take(block.DeleteCountA)))).Append("</del>");
-                positionA += block.DeleteCountA;
-            }
-            if (block.InsertCountB > 0)
-            {
-                html.Append("<ins>").Append(Encode(string.Concat(result.PiecesNew.Skip(block.InsertStartB).Take(block.InsertCountB)))).Append("</ins>");
-            }
+            runs.Add(('=', string.Concat(result.PiecesOld.Skip(positionA).Take(block.DeleteStartA - positionA))));
+            runs.Add(('-', string.Concat(result.PiecesOld.Skip(block.DeleteStartA).Take(block.DeleteCountA))));
+            runs.Add(('+', string.Concat(result.PiecesNew.Skip(block.InsertStartB).Take(block.InsertCountB))));
+            positionA = block.DeleteStartA + block.DeleteCountA;
         }
-        for (; positionA < result.PiecesOld.Count; positionA++)
+        runs.Add(('=', string.Concat(result.PiecesOld.Skip(positionA))));
+        // A lone space between two changes belongs to them: "sera fermé" → "restera ouvert" reads as one change.
+        for (var i = 1; i < runs.Count - 1; i++)
         {
-            html.Append(Encode(result.PiecesOld[positionA]));
+            if (runs[i].Kind == '=' && runs[i].Text.Length > 0 && string.IsNullOrWhiteSpace(runs[i].Text) && runs[i - 1].Kind != '=' && i + 1 < runs.Count && runs[i + 1].Kind != '=')
+            {
+                runs[i] = ('~', runs[i].Text);
+            }
         }
+        var html = new StringBuilder();
+        var deleted = new StringBuilder();
+        var inserted = new StringBuilder();
+        void Flush()
+        {
+            if (deleted.Length > 0)
+            {
+                html.Append("<del>").Append(Encode(deleted.ToString())).Append("</del>");
+            }
+            if (inserted.Length > 0)
+            {
+                html.Append("<ins>").Append(Encode(inserted.ToString())).Append("</ins>");
+            }
+            deleted.Clear();
+            inserted.Clear();
+        }
+        foreach (var (kind, piece) in runs)
+        {
+            switch (kind)
+            {
+                case '-':
+                    deleted.Append(piece);
+                    break;
+                case '+':
+                    inserted.Append(piece);
+                    break;
+                case '~':
+                    deleted.Append(piece);
+                    inserted.Append(piece);
+                    break;
+                default:
+                    Flush();
+                    html.Append(Encode(piece));
+                    break;
+            }
+        }
+        Flush();
         return new FieldDiff(label, html.ToString(), true);
     }
 

@@ -1,4 +1,5 @@
 using Kiosque.Data;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +25,26 @@ public static class HomePage
             PrevUrl = page > 1 ? format.Absolute(http.Request, SiteFormat.WithPage("/", page - 1)) : null,
             NextUrl = page < latest.PageCount ? format.Absolute(http.Request, SiteFormat.WithPage("/", page + 1)) : null,
         };
+        var (lead, featured) = page == 1 ? await CuratedAsync(db, cancellationToken) : (null, []);
         var chrome = new Chrome(meta, await db.NavSectionsAsync(cancellationToken));
-        return SitePages.Render<HomeView>(new { Chrome = chrome, Latest = latest });
+        return SitePages.Render<HomeView>(new { Chrome = chrome, Latest = latest, Lead = lead, Featured = featured });
+    }
+
+    /// <summary>
+    /// The lead story and featured pieces the editors chose in the newsroom (Une), if any. Only
+    /// published articles count: an unpublished choice simply drops out, and the newest story leads.
+    /// </summary>
+    private static async Task<(ArticleCard? Lead, IReadOnlyList<ArticleCard> Featured)> CuratedAsync(KiosqueDb db, CancellationToken cancellationToken)
+    {
+        var slots = await db.HomeSlots.AsNoTracking().OrderBy(s => s.Position).Select(s => new { s.Position, s.ArticleId }).ToListAsync(cancellationToken);
+        if (slots.Count == 0)
+        {
+            return (null, []);
+        }
+        var ids = slots.Select(s => s.ArticleId).ToList();
+        var cards = await db.Published().Where(a => ids.Contains(a.Id)).ToCards().ToListAsync(cancellationToken);
+        var lead = slots.Where(s => s.Position == 0).Select(s => cards.FirstOrDefault(c => c.Id == s.ArticleId)).FirstOrDefault();
+        var featured = slots.Where(s => s.Position > 0).Select(s => cards.FirstOrDefault(c => c.Id == s.ArticleId)).OfType<ArticleCard>().ToList();
+        return (lead, featured);
     }
 }
