@@ -10,6 +10,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 need_packages=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_packages+=(postgresql)
 command -v vips >/dev/null 2>&1 || true # NetVips.Native ships libvips itself.
+[ -x /usr/bin/chromium ] || need_packages+=(chromium) # browser tests (Playwright drives Debian's Chromium)
+command -v npm >/dev/null 2>&1 || need_packages+=(nodejs npm) # the newsroom editor's bundle
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "== Installing ${need_packages[*]}"
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
@@ -37,13 +39,16 @@ runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -w -l "$pg_dir/log" \
   -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
 export KIOSQUE_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres"
 
+echo "== Newsroom editor packages (npm ci)"
+(cd src/Kiosque && npm ci --no-audit --no-fund --loglevel=error)
+
 echo "== Format"
 dotnet format Kiosque.slnx --verify-no-changes
 
 echo "== Build (warnings are errors)"
 dotnet build Kiosque.slnx -c Release --nologo -v quiet
 
-echo "== Tests (SQLite and PostgreSQL)"
+echo "== Tests (SQLite and PostgreSQL; browser tests in Chromium)"
 log=$(mktemp)
 status=0
 dotnet test --solution Kiosque.slnx -c Release --no-build 2>&1 | tee "$log" || status=$?

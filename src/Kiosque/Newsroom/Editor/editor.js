@@ -26,6 +26,9 @@ function start() {
   let dirty = false;
   let saving = null;
   let blocked = false;
+  // Editor.js reports changes while it renders the saved body: those are not the journalist's.
+  let ready = false;
+  let lastSent = null;
 
   const editor = new EditorJS({
     holder: 'body-editor',
@@ -45,12 +48,30 @@ function start() {
       readAlso: { class: ReadAlso },
     },
     i18n: { messages: messages(S) },
-    onChange: () => { dirty = true; show(S.Unsaved); },
+    onChange: () => { if (ready) changed(); },
   });
   window.kiosqueEditor = editor;
+  editor.isReady.then(async () => {
+    await syncBody();
+    lastSent = payload();
+    setTimeout(() => { ready = true; }, 300);
+  });
 
-  form.addEventListener('input', () => { dirty = true; show(S.Unsaved); });
-  form.addEventListener('change', () => { dirty = true; show(S.Unsaved); });
+  function changed() { dirty = true; show(S.Unsaved); }
+  form.addEventListener('input', changed);
+  form.addEventListener('change', changed);
+
+  async function syncBody() {
+    const data = await editor.save();
+    fields.body.value = JSON.stringify({ blocks: data.blocks.map(b => ({ type: b.type, data: b.data })) });
+  }
+
+  // What a save would send, without the bookkeeping fields: equal payloads need no request and no revision.
+  function payload() {
+    const data = new FormData(form);
+    for (const name of ['kind', 'version', '__RequestVerificationToken']) data.delete(name);
+    return JSON.stringify([...data.entries()]);
+  }
 
   function show(text) { if (state && !blocked) state.textContent = text || ''; }
 
@@ -59,8 +80,12 @@ function start() {
     if (saving) { await saving; if (!dirty && kind === 'autosave') return true; }
     saving = (async () => {
       dirty = false;
-      const data = await editor.save();
-      fields.body.value = JSON.stringify({ blocks: data.blocks.map(b => ({ type: b.type, data: b.data })) });
+      await syncBody();
+      const sending = payload();
+      if (sending === lastSent) {
+        if (kind !== 'autosave') show(S.NoChange);
+        return true;
+      }
       fields.kind.value = kind;
       show(S.Saving);
       let response;
@@ -73,6 +98,7 @@ function start() {
       }
       const result = await response.json().catch(() => ({}));
       if (response.ok) {
+        lastSent = sending;
         fields.version.value = result.version;
         if (result.slug && document.activeElement !== fields.slug) fields.slug.value = result.slug;
         show(result.savedAt);
@@ -130,7 +156,7 @@ function start() {
   }
 
   window.addEventListener('beforeunload', event => {
-    if (dirty && !readOnly) { save('autosave'); event.preventDefault(); }
+    if (dirty && ready && !readOnly) { save('autosave'); event.preventDefault(); }
   });
 }
 
