@@ -43,8 +43,8 @@ public static class DashboardPages
             q = q[..200];
         }
         ArticleStatus? status = Enum.TryParse<ArticleStatus>(query["statut"], ignoreCase: true, out var s) && Enum.IsDefined(s) ? s : null;
-        int? sectionId = int.TryParse(query["rubrique"], out var sid) ? sid : null;
-        int? authorId = int.TryParse(query["auteur"], out var aid) ? aid : null;
+        int? sectionId = int.TryParse(query["rubrique"], out var sid) && sid > 0 ? sid : null;
+        int? authorId = int.TryParse(query["auteur"], out var aid) && aid > 0 ? aid : null;
         var page = int.TryParse(query["page"], out var p) && p is > 0 and < 100_000 ? p : 1;
 
         var articles = db.Articles.AsNoTracking();

@@ -172,6 +172,30 @@ public abstract class WorkflowTests(KiosqueFactory site)
     }
 
     [Fact]
+    public async Task The_article_list_searches_and_filters_by_status_section_and_author()
+    {
+        var (section, author, _) = await SeedAsync();
+        var other = _content.Section("Culture");
+        var published = _content.Article(section, "Grève au port de Méranne", authors: [author]);
+        var draft = _content.Article(section, "Grève des dockers : le brouillon", status: ArticleStatus.Draft);
+        var elsewhere = _content.Article(other, "Un festival en grève", authors: [author]);
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, other, published, draft, elsewhere));
+        var (client, _) = await site.SignedInAsync(Roles.Contributor);
+        using (client)
+        {
+            async Task<List<string>> Headlines(string query) =>
+                (await client.GetDocumentAsync("/newsroom/articles?" + query)).QuerySelectorAll(".nr-table tbody td:first-child a").Select(a => a.Text()).ToList();
+
+            Assert.Equal(["Grève au port de Méranne", "Grève des dockers : le brouillon"], (await Headlines($"q=GRÈVE&rubrique={section.Id}")).Order());
+            Assert.Equal(["Grève des dockers : le brouillon"], await Headlines($"q=grève&rubrique={section.Id}&statut=Draft"));
+            Assert.Equal(["Grève au port de Méranne", "Un festival en grève"], (await Headlines($"auteur={author.Id}")).Order());
+            Assert.Empty(await Headlines($"q={_content.Unique("introuvable")}"));
+            // Nonsense filters are ignored rather than failing.
+            Assert.NotEmpty(await Headlines("statut=Explosé&rubrique=abc&auteur=-1&page=-4"));
+        }
+    }
+
+    [Fact]
     public async Task Roles_are_enforced_on_every_newsroom_area()
     {
         var (contributor, _) = await site.SignedInAsync(Roles.Contributor);

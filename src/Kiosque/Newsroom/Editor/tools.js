@@ -52,6 +52,8 @@ export class SourcedQuote extends FormTool {
     this.note = field(d, S().QuoteNote, input(this.data.note));
     return this.disable(d);
   }
+  // A new quote starts in its text, not in the last field where Editor.js puts the caret.
+  rendered() { if (!this.readOnly && !this.text.value) setTimeout(() => this.text.focus(), 0); }
   onPaste(event) { this.data = { text: event.detail.data.innerText }; if (this.text) this.text.value = this.data.text; }
   save() { return { text: this.text.value, source: this.source.value, url: this.url.value, verification: this.verification.value, note: this.note.value }; }
 }
