@@ -98,6 +98,8 @@ newsroom.MapPost("/articles/{id:int}", EditorPages.Save);
 newsroom.MapPost("/articles/{id:int}/statut", EditorPages.ChangeStatus);
 newsroom.MapPost("/articles/{id:int}/rectificatifs", EditorPages.AddCorrection).RequireAuthorization(NewsroomServices.EditorPolicy);
 newsroom.MapGet("/articles/{id:int}/revisions", RevisionPages.Get);
+newsroom.MapGet("/articles/{id:int}/fusion/{revisionId:long}", MergePages.Get);
+newsroom.MapPost("/articles/{id:int}/fusion/{revisionId:long}", MergePages.Post);
 newsroom.MapPost("/articles/{id:int}/revisions/{version:int}/restaurer", RevisionPages.Restore);
 // Staff or a signed link; anyone else gets the reader site's 404, as for a page that does not exist.
 open.MapGet("/articles/{id:int}/apercu", EditorPages.Preview);

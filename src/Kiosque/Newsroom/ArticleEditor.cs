@@ -47,7 +47,11 @@ public sealed record SaveOutcome(int Version, IReadOnlyList<string> Errors, Conf
 }
 
 /// <summary>The save that won: who made it and when, so the loser can decide what to do.</summary>
-public sealed record Conflict(int CurrentVersion, string By, DateTime At);
+public sealed record Conflict(int CurrentVersion, string By, DateTime At)
+{
+    /// <summary>The refused save, kept as a revision to merge from; null when it could not be read.</summary>
+    public long? MergeRevisionId { get; init; }
+}
 
 /// <summary>
 /// Saving an article from the newsroom: checks, optimistic concurrency on <see cref="Article.Version"/>,
@@ -66,7 +70,7 @@ public sealed class ArticleEditor(KiosqueDb db, TimeProvider clock)
     {
         if (input.Version != article.Version)
         {
-            return new SaveOutcome(article.Version, [], await ConflictAsync(article.Id, cancellationToken));
+            return await RefuseAsync(article, input, staff, cancellationToken);
         }
         var errors = new List<string>();
         var body = EditorJsBody.FromEditorJs(input.BodyJson, errors);
@@ -117,7 +121,46 @@ public sealed class ArticleEditor(KiosqueDb db, TimeProvider clock)
         {
             await RedirectAsync(SiteFormat.ArticlePath(oldSlug), SiteFormat.ArticlePath(slug), now, cancellationToken);
         }
-        return await CommitAsync(article, staff, kind, now, cancellationToken);
+        var outcome = await CommitAsync(article, staff, kind, now, cancellationToken);
+        if (outcome.Conflict is not null)
+        {
+            // Lost the race to another save between our read and our write.
+            return await RefuseAsync(article, input, staff, cancellationToken);
+        }
+        return outcome;
+    }
+
+    public const string ConflictKind = "conflict";
+
+    /// <summary>
+    /// A save based on an old version is refused, and kept aside as a "conflict" revision (not a
+    /// version of the article), so the journalist can merge it field by field and lose nothing.
+    /// </summary>
+    private async Task<SaveOutcome> RefuseAsync(Article article, ArticleInput input, Staff staff, CancellationToken cancellationToken)
+    {
+        var conflict = await ConflictAsync(article.Id, cancellationToken);
+        var body = EditorJsBody.FromEditorJs(input.BodyJson, []);
+        if (body is null)
+        {
+            return new SaveOutcome(conflict.CurrentVersion, [], conflict);
+        }
+        var snapshot = new RevisionSnapshot(
+            input.Slug.Length == 0 ? article.Slug : input.Slug, input.Kicker, input.Headline, input.Standfirst, body.ToJson(), input.SectionId, input.HeroMediaId,
+            input.SeoTitle, input.SeoDescription, input.AuthorIds, [.. input.TagIds.Order()]);
+        var kept = new ArticleRevision
+        {
+            ArticleId = article.Id,
+            Version = input.Version,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            UserId = staff.Id,
+            UserName = staff.Name,
+            Kind = ConflictKind,
+            Snapshot = snapshot.ToJson(),
+        };
+        db.ChangeTracker.Clear();
+        db.Revisions.Add(kept);
+        await db.SaveChangesAsync(cancellationToken);
+        return new SaveOutcome(conflict.CurrentVersion, [], conflict with { MergeRevisionId = kept.Id });
     }
 
     /// <summary>Puts an old revision back as a new save (the history keeps both).</summary>
@@ -173,7 +216,7 @@ public sealed class ArticleEditor(KiosqueDb db, TimeProvider clock)
     public async Task<Conflict> ConflictAsync(int articleId, CancellationToken cancellationToken)
     {
         var current = await db.Articles.AsNoTracking().Where(a => a.Id == articleId).Select(a => new { a.Version, a.UpdatedAt }).FirstAsync(cancellationToken);
-        var last = await db.Revisions.AsNoTracking().Where(r => r.ArticleId == articleId).OrderByDescending(r => r.Id)
+        var last = await db.Revisions.AsNoTracking().Where(r => r.ArticleId == articleId && r.Kind != ConflictKind).OrderByDescending(r => r.Id)
             .Select(r => new { r.UserName, r.CreatedAt }).FirstOrDefaultAsync(cancellationToken);
         return new Conflict(current.Version, last?.UserName ?? "?", last?.CreatedAt ?? current.UpdatedAt);
     }

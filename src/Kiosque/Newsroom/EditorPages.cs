@@ -43,7 +43,11 @@ public sealed record EditorModel(
     bool CanPublish,
     string PreviewLink,
     DateTime PreviewExpires,
-    string EditorStrings);
+    string EditorStrings)
+{
+    /// <summary>Set after a refused save without script: where to merge it.</summary>
+    public string? MergeUrl { get; init; }
+}
 
 /// <summary>The article editor: create, edit and autosave, workflow, preview, corrections.</summary>
 public static class EditorPages
@@ -92,7 +96,7 @@ public static class EditorPages
         return await RenderAsync(http, db, article, previews, text, [], StatusCodes.Status200OK, cancellationToken);
     }
 
-    private static async Task<IResult> RenderAsync(HttpContext http, KiosqueDb db, Article article, PreviewLinks previews, IStringLocalizer<SharedResource> text, IReadOnlyList<string> errors, int status, CancellationToken cancellationToken)
+    private static async Task<IResult> RenderAsync(HttpContext http, KiosqueDb db, Article article, PreviewLinks previews, IStringLocalizer<SharedResource> text, IReadOnlyList<string> errors, int status, CancellationToken cancellationToken, string? mergeUrl = null)
     {
         var staff = Staff.Of(http.User)!;
         var sections = await db.Sections.AsNoTracking().OrderBy(s => s.Position).ThenBy(s => s.Name).Select(s => new Choice(s.Id, s.Name)).ToListAsync(cancellationToken);
@@ -109,7 +113,8 @@ public static class EditorPages
             article.Authors.OrderBy(a => a.Position).Select(a => a.AuthorId).ToList(), article.Tags.Select(t => t.TagId).ToList(),
             article.SeoTitle, article.SeoDescription, EditorJsBody.ToEditorJs(ArticleBody.Parse(article.Body)).ToJsonString(),
             article.PublishedAt, article.ScheduledAt, article.UpdatedAt, sections, authors, tags, media, readAlso, corrections,
-            ArticleEditor.CanEdit(staff, article), staff.IsEditor, previewLink, expires, EditorStrings(text));
+            ArticleEditor.CanEdit(staff, article), staff.IsEditor, previewLink, expires, EditorStrings(text))
+        { MergeUrl = mergeUrl };
         var title = string.IsNullOrWhiteSpace(article.Headline) ? text["Newsroom.Untitled"].Value : article.Headline;
         var chrome = new NewsroomChrome(title, staff, "articles", NewsroomPages.Notice(http), errors.Count == 0 ? null : Describe(errors, text)) { EditorScript = true };
         return NewsroomPages.Render<EditorView>(new { Chrome = chrome, Model = model }, status);
@@ -151,6 +156,7 @@ public static class EditorPages
                     error = text["Newsroom.Editor.Conflict", conflict.By, F(http).Time(conflict.At)].Value,
                     currentVersion = conflict.CurrentVersion,
                     compare = $"/newsroom/articles/{id}/revisions?de={ArticleInput.Read(form).Version}&a={conflict.CurrentVersion}",
+                    merge = conflict.MergeRevisionId is long merge ? $"/newsroom/articles/{id}/fusion/{merge}" : null,
                 }, statusCode: StatusCodes.Status409Conflict);
             }
             if (!outcome.Saved)
@@ -164,6 +170,11 @@ public static class EditorPages
             // Without script, the page shows the other person's version and says so; the typed text is in the revision history of neither, so it is kept in the reloaded form.
             var reloaded = await editor.LoadAsync(id, cancellationToken);
             var message = text["Newsroom.Editor.Conflict", formConflict.By, F(http).Time(formConflict.At)].Value;
+            if (formConflict.MergeRevisionId is long mergeId)
+            {
+                message += " " + text["Newsroom.Merge.Kept"].Value;
+                return await RenderAsync(http, db, reloaded!, previews, text, [message], StatusCodes.Status409Conflict, cancellationToken, $"/newsroom/articles/{id}/fusion/{mergeId}");
+            }
             return await RenderAsync(http, db, reloaded!, previews, text, [message], StatusCodes.Status409Conflict, cancellationToken);
         }
         if (!outcome.Saved)

@@ -11,6 +11,9 @@ namespace Kiosque.Newsroom;
 
 public sealed record RevisionRow(int Version, DateTime At, string UserName, string Kind);
 
+/// <summary>A save refused because someone else saved first, kept so it can be merged.</summary>
+public sealed record ConflictRow(long Id, DateTime At, string UserName);
+
 /// <summary>One compared field: its label and the HTML of the differences (ins/del), or null when equal.</summary>
 public sealed record FieldDiff(string Label, string Html, bool Changed);
 
@@ -27,12 +30,12 @@ public static class RevisionPages
         {
             return NewsroomPages.NotFound(http);
         }
-        var rows = await db.Revisions.AsNoTracking().Where(r => r.ArticleId == id).OrderByDescending(r => r.Version).ThenByDescending(r => r.Id)
+        var rows = await db.Revisions.AsNoTracking().Where(r => r.ArticleId == id && r.Kind != ArticleEditor.ConflictKind).OrderByDescending(r => r.Version).ThenByDescending(r => r.Id)
             .Select(r => new RevisionRow(r.Version, r.CreatedAt, r.UserName, r.Kind)).Take(500).ToListAsync(cancellationToken);
         IReadOnlyList<FieldDiff>? diff = null;
         if (de is int from && a is int to)
         {
-            var pair = await db.Revisions.AsNoTracking().Where(r => r.ArticleId == id && (r.Version == from || r.Version == to)).ToListAsync(cancellationToken);
+            var pair = await db.Revisions.AsNoTracking().Where(r => r.ArticleId == id && r.Kind != ArticleEditor.ConflictKind && (r.Version == from || r.Version == to)).ToListAsync(cancellationToken);
             var older = pair.FirstOrDefault(r => r.Version == from);
             var newer = pair.FirstOrDefault(r => r.Version == to);
             if (older is null || newer is null)
@@ -41,8 +44,10 @@ public static class RevisionPages
             }
             diff = await CompareAsync(db, older.Read(), newer.Read(), text, cancellationToken);
         }
+        var conflicts = await db.Revisions.AsNoTracking().Where(r => r.ArticleId == id && r.Kind == ArticleEditor.ConflictKind).OrderByDescending(r => r.Id).Take(20)
+            .Select(r => new ConflictRow(r.Id, r.CreatedAt, r.UserName)).ToListAsync(cancellationToken);
         var chrome = new NewsroomChrome(text["Newsroom.Revisions.Title", string.IsNullOrWhiteSpace(article.Headline) ? text["Newsroom.Untitled"] : article.Headline], Staff.Of(http.User), "articles", NewsroomPages.Notice(http));
-        return NewsroomPages.Render<RevisionsView>(new { Chrome = chrome, ArticleId = id, Current = article.Version, Rows = rows, From = de, To = a, Diff = diff });
+        return NewsroomPages.Render<RevisionsView>(new { Chrome = chrome, ArticleId = id, Current = article.Version, Rows = rows, From = de, To = a, Diff = diff, Conflicts = conflicts });
     }
 
     /// <summary>POST /newsroom/articles/{id}/revisions/{version}/restaurer: the old version becomes the newest one.</summary>
@@ -50,7 +55,7 @@ public static class RevisionPages
     {
         var staff = Staff.Of(http.User)!;
         var article = await editor.LoadAsync(id, cancellationToken);
-        var revision = await db.Revisions.AsNoTracking().Where(r => r.ArticleId == id && r.Version == version).OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
+        var revision = await db.Revisions.AsNoTracking().Where(r => r.ArticleId == id && r.Version == version && r.Kind != ArticleEditor.ConflictKind).OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
         if (article is null || revision is null)
         {
             return NewsroomPages.NotFound(http);
@@ -68,7 +73,11 @@ public static class RevisionPages
         return Results.Redirect($"/newsroom/articles/{id}?ok=restored");
     }
 
-    private static async Task<IReadOnlyList<FieldDiff>> CompareAsync(KiosqueDb db, RevisionSnapshot a, RevisionSnapshot b, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<FieldDiff>> CompareAsync(KiosqueDb db, RevisionSnapshot a, RevisionSnapshot b, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken) =>
+        (await FieldsAsync(db, a, b, text, cancellationToken)).Select(f => Field(f.Label, f.Before, f.After)).ToList();
+
+    /// <summary>Each editable field of two snapshots as readable text (names, not ids), for diffs and merges.</summary>
+    public static async Task<IReadOnlyList<(string Key, string Label, string Before, string After)>> FieldsAsync(KiosqueDb db, RevisionSnapshot a, RevisionSnapshot b, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
     {
         var sectionIds = new[] { a.SectionId, b.SectionId };
         var sections = await db.Sections.AsNoTracking().Where(s => sectionIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
@@ -76,21 +85,24 @@ public static class RevisionPages
         var authors = await db.Authors.AsNoTracking().Where(x => authorIds.Contains(x.Id)).ToDictionaryAsync(x => x.Id, x => x.Name, cancellationToken);
         var tagIds = a.TagIds.Concat(b.TagIds).Distinct().ToList();
         var tags = await db.Tags.AsNoTracking().Where(x => tagIds.Contains(x.Id)).ToDictionaryAsync(x => x.Id, x => x.Name, cancellationToken);
+        var heroIds = new[] { a.HeroMediaId ?? 0, b.HeroMediaId ?? 0 };
+        var heroes = await db.Media.AsNoTracking().Where(m => heroIds.Contains(m.Id)).ToDictionaryAsync(m => m.Id, m => string.IsNullOrEmpty(m.Caption) ? m.FileName : m.Caption, cancellationToken);
         string Names(IEnumerable<int> ids, Dictionary<int, string> names) => string.Join(", ", ids.Select(i => names.GetValueOrDefault(i, $"#{i}")));
+        string Hero(int? id) => id is int i ? heroes.GetValueOrDefault(i, $"#{i}") : "—";
 
         return
         [
-            Field(text["Newsroom.Field.Kicker"], a.Kicker, b.Kicker),
-            Field(text["Newsroom.Field.Headline"], a.Headline, b.Headline),
-            Field(text["Newsroom.Field.Standfirst"], a.Standfirst, b.Standfirst),
-            Field(text["Newsroom.Field.Body"], BodyText(a.Body), BodyText(b.Body)),
-            Field(text["Newsroom.Field.Slug"], a.Slug, b.Slug),
-            Field(text["Newsroom.Field.Section"], sections.GetValueOrDefault(a.SectionId, ""), sections.GetValueOrDefault(b.SectionId, "")),
-            Field(text["Newsroom.Field.Authors"], Names(a.AuthorIds, authors), Names(b.AuthorIds, authors)),
-            Field(text["Newsroom.Field.Tags"], Names(a.TagIds, tags), Names(b.TagIds, tags)),
-            Field(text["Newsroom.Field.Hero"], a.HeroMediaId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "—", b.HeroMediaId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "—"),
-            Field(text["Newsroom.Field.SeoTitle"], a.SeoTitle ?? "", b.SeoTitle ?? ""),
-            Field(text["Newsroom.Field.SeoDescription"], a.SeoDescription ?? "", b.SeoDescription ?? ""),
+            ("kicker", text["Newsroom.Field.Kicker"], a.Kicker, b.Kicker),
+            ("headline", text["Newsroom.Field.Headline"], a.Headline, b.Headline),
+            ("standfirst", text["Newsroom.Field.Standfirst"], a.Standfirst, b.Standfirst),
+            ("body", text["Newsroom.Field.Body"], BodyText(a.Body), BodyText(b.Body)),
+            ("slug", text["Newsroom.Field.Slug"], a.Slug, b.Slug),
+            ("section", text["Newsroom.Field.Section"], sections.GetValueOrDefault(a.SectionId, ""), sections.GetValueOrDefault(b.SectionId, "")),
+            ("authors", text["Newsroom.Field.Authors"], Names(a.AuthorIds, authors), Names(b.AuthorIds, authors)),
+            ("tags", text["Newsroom.Field.Tags"], Names(a.TagIds, tags), Names(b.TagIds, tags)),
+            ("hero", text["Newsroom.Field.Hero"], Hero(a.HeroMediaId), Hero(b.HeroMediaId)),
+            ("seoTitle", text["Newsroom.Field.SeoTitle"], a.SeoTitle ?? "", b.SeoTitle ?? ""),
+            ("seoDescription", text["Newsroom.Field.SeoDescription"], a.SeoDescription ?? "", b.SeoDescription ?? ""),
         ];
     }
 

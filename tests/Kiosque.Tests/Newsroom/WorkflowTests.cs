@@ -241,27 +241,52 @@ public abstract class WorkflowTests(KiosqueFactory site)
             var mine = await LoadAsync(first, id);
             var theirs = await LoadAsync(second, id);
 
-            using (var saved = await mine.Set("headline", "Le titre de la première").PostAsync(first, script: true, kind: "autosave"))
+            using (var saved = await mine.Set("headline", "Le titre de la première").Set("kicker", "Surtitre de la première").PostAsync(first, script: true, kind: "autosave"))
             {
                 Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
                 Assert.Equal(int.Parse(mine.Get("version")) + 1, JsonDocument.Parse(await saved.Content.ReadAsStringAsync()).RootElement.GetProperty("version").GetInt32());
             }
 
-            using var conflict = await theirs.Set("headline", "Le titre de la seconde").PostAsync(second, script: true, kind: "autosave");
+            using var conflict = await theirs.Set("headline", "Le titre de la seconde").Set("standfirst", "Le chapô de la seconde.").PostAsync(second, script: true, kind: "autosave");
             Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
             var answer = JsonDocument.Parse(await conflict.Content.ReadAsStringAsync()).RootElement;
             Assert.Contains("Première Plume", answer.GetProperty("error").GetString(), StringComparison.Ordinal);
             Assert.Contains("Rien n’a été écrasé", answer.GetProperty("error").GetString(), StringComparison.Ordinal);
-            Assert.Equal("Le titre de la première", (await ArticleAsync(id)).Headline);
+            var current = await ArticleAsync(id);
+            Assert.Equal("Le titre de la première", current.Headline);
+            Assert.Equal("Un chapô.", current.Standfirst);
 
-            // The form without script says the same, with the other version on the page.
+            // Merge: the refused version was kept; each differing field offers both sides.
+            var mergeUrl = answer.GetProperty("merge").GetString()!;
+            var merge = await second.GetDocumentAsync(mergeUrl);
+            var fields = merge.QuerySelectorAll("fieldset").ToDictionary(f => f.QuerySelector("legend").Text(), f => f);
+            Assert.Equal(["Chapô", "Surtitre", "Titre"], fields.Keys.Order());
+            // Only the other person changed the kicker: theirs is proposed; both changed the headline: mine is.
+            Assert.Equal("theirs", fields["Surtitre"].QuerySelector("input:checked")!.GetAttribute("value"));
+            Assert.Equal("mine", fields["Titre"].QuerySelector("input:checked")!.GetAttribute("value"));
+            Assert.Equal("mine", fields["Chapô"].QuerySelector("input:checked")!.GetAttribute("value"));
+            var token = merge.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+            using (var merged = await second.PostAsync(mergeUrl, NewsroomSession.Form(token,
+                ("version", merge.QuerySelector("input[name=version]")!.GetAttribute("value")!),
+                ("keep-headline", "theirs"), ("keep-kicker", "theirs"), ("keep-standfirst", "mine"))))
+            {
+                Assert.Equal(HttpStatusCode.Redirect, merged.StatusCode);
+            }
+            var result = await ArticleAsync(id);
+            Assert.Equal("Le titre de la première", result.Headline);
+            Assert.Equal("Surtitre de la première", result.Kicker);
+            Assert.Equal("Le chapô de la seconde.", result.Standfirst);
+
+            // The form without script says the same (naming the last save: the merge), with a way to merge.
             using var page = await theirs.PostAsync(second);
             Assert.Equal(HttpStatusCode.Conflict, page.StatusCode);
             var document = await Html.ParseAsync(page);
-            Assert.Contains("Première Plume", document.QuerySelector(".nr-error").Text(), StringComparison.Ordinal);
+            Assert.Contains("Seconde Plume a enregistré une autre version", document.QuerySelector(".nr-error").Text(), StringComparison.Ordinal);
+            Assert.Contains("/fusion/", document.QuerySelector("p.nr-conflict a")!.GetAttribute("href"), StringComparison.Ordinal);
 
             // Choosing to keep one's own version means saving on top of the current one, knowingly.
-            using var kept = await theirs.Set("version", answer.GetProperty("currentVersion").GetInt32().ToString()).PostAsync(second, script: true);
+            var latest = (await ArticleAsync(id)).Version;
+            using var kept = await theirs.Set("version", latest.ToString()).PostAsync(second, script: true);
             Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
             Assert.Equal("Le titre de la seconde", (await ArticleAsync(id)).Headline);
         }

@@ -123,6 +123,13 @@ function start() {
     const box = document.getElementById('conflict');
     document.getElementById('conflict-message').textContent = result.error;
     document.getElementById('conflict-compare').href = result.compare;
+    const merge = document.getElementById('conflict-merge');
+    if (result.merge) {
+      merge.href = result.merge;
+      merge.hidden = false;
+      // The refused version is kept on the server: leaving for the merge page loses nothing.
+      merge.onclick = () => { dirty = false; };
+    }
     box.hidden = false;
     state.textContent = result.error;
     document.getElementById('conflict-reload').onclick = () => { dirty = false; window.location.reload(); };
