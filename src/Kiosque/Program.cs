@@ -78,7 +78,9 @@ app.MapGet("/auteur/{slug}", ListPages.Author);
 app.MapGet("/partager/mastodon", ShareMastodon.Get);
 
 // Newsroom: anonymous visitors are sent to the sign-in page; every POST needs an antiforgery token.
-var open = app.MapGroup("/newsroom").DisableAntiforgery().AddEndpointFilter(NewsroomPages.RequireAntiforgery);
+var open = app.MapGroup("/newsroom").DisableAntiforgery()
+    .AddEndpointFilter(NewsroomPages.SecurityHeaders)
+    .AddEndpointFilter(NewsroomPages.RequireAntiforgery);
 open.MapGet("/connexion", SignInPages.Get);
 open.MapPost("/connexion", SignInPages.Post);
 open.MapGet("/connexion/code", SignInPages.GetCode);
@@ -88,6 +90,7 @@ open.MapPost("/deconnexion", SignInPages.SignOut);
 
 var newsroom = app.MapGroup("/newsroom").DisableAntiforgery()
     .RequireAuthorization(NewsroomServices.StaffPolicy)
+    .AddEndpointFilter(NewsroomPages.SecurityHeaders)
     .AddEndpointFilter(NewsroomPages.RequireAntiforgery)
     .AddEndpointFilter(NewsroomPages.RequireTwoFactorWhenMandatory);
 newsroom.MapGet("/", DashboardPages.Get);

@@ -28,20 +28,31 @@ public sealed partial class NewsroomWorkflowTests(NewsroomBrowserSite site) : IC
         await page.GetByLabel("Rubrique").SelectOptionAsync(section.Id.ToString());
         await page.GetByLabel("Auteur 1").SelectOptionAsync(author.Id.ToString());
 
-        // The body, block by block, with the keyboard as a journalist types it.
-        await page.Locator("#body-editor .ce-paragraph").First.ClickAsync();
+        // The body, block by block, with the keyboard as a journalist types it. Each step waits
+        // for the editor to show the new block before typing on, as a person would.
+        var writing = page.Locator("#body-editor");
+        await writing.Locator(".ce-paragraph").First.ClickAsync();
         await page.Keyboard.TypeAsync("Les huissiers sont arrivés à six heures.");
         await page.Keyboard.PressAsync("Enter");
+        await Expect(writing.Locator(".ce-block")).ToHaveCountAsync(2);
         await page.Keyboard.PressAsync("Control+Shift+H");
+        await Expect(writing.Locator(".ce-header")).ToHaveCountAsync(1);
+        await writing.Locator(".ce-header").ClickAsync();
         await page.Keyboard.TypeAsync("Une trêve oubliée");
         await page.Keyboard.PressAsync("Enter");
+        await Expect(writing.Locator(".ce-block")).ToHaveCountAsync(3);
         await page.Keyboard.PressAsync("Control+Shift+L");
+        await Expect(writing.Locator(".cdx-list__item")).ToHaveCountAsync(1);
+        await writing.Locator(".cdx-list__item-content").First.ClickAsync();
         await page.Keyboard.TypeAsync("Rue des Tanneurs");
         await page.Keyboard.PressAsync("Enter");
+        await Expect(writing.Locator(".cdx-list__item")).ToHaveCountAsync(2);
         await page.Keyboard.TypeAsync("Quai de la Sève");
         await page.Keyboard.PressAsync("Enter");
         await page.Keyboard.PressAsync("Enter");
+        await Expect(writing.Locator(".ce-block")).ToHaveCountAsync(4);
         await page.Keyboard.PressAsync("Control+Shift+O");
+        await Expect(writing.Locator(".nr-block-form")).ToHaveCountAsync(1);
         var quote = page.Locator("#body-editor .nr-block-form").Last;
         await quote.GetByLabel("Citation", new() { Exact = true }).FillAsync("Nous n’avions nulle part où aller.");
         await quote.GetByLabel("Source (obligatoire)").FillAsync("Une locataire expulsée");
@@ -91,6 +102,8 @@ public sealed partial class NewsroomWorkflowTests(NewsroomBrowserSite site) : IC
         await page.Locator("#body-editor .ce-paragraph").First.ClickAsync();
         await page.Keyboard.TypeAsync("Écrit pendant une coupure de courant.");
         await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#body-editor .ce-block")).ToHaveCountAsync(2);
+        await page.Locator("#body-editor .ce-paragraph").Nth(1).ClickAsync();
         // What Word or LibreOffice put on the clipboard: styled spans, Office tags, a heading, a list.
         await page.EvaluateAsync("""
             () => {
@@ -117,6 +130,45 @@ public sealed partial class NewsroomWorkflowTests(NewsroomBrowserSite site) : IC
         Assert.DoesNotContain("script", stored, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("<span", stored, StringComparison.OrdinalIgnoreCase);
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Two_journalists_on_one_article_get_a_conflict_and_merge_instead_of_overwriting()
+    {
+        await site.SeedAsync("Troisième Plume");
+        var first = await site.CreateUserAsync(Roles.Contributor, "Nadia Ferrant");
+        var second = await site.CreateUserAsync(Roles.Contributor, "Oskar Lind");
+
+        var nadia = await site.NewPageAsync();
+        await NewsroomBrowserSite.SignInAsync(nadia, first.Email!);
+        await nadia.GetByRole(AriaRole.Button, new() { Name = "Nouvel article" }).First.ClickAsync();
+        await nadia.WaitForURLAsync(ArticleUrl());
+        await nadia.Locator("#body-editor .ce-block").First.WaitForAsync();
+        await nadia.GetByLabel("Titre", new() { Exact = true }).FillAsync("Titre de départ");
+        await Expect(nadia.Locator("#save-state")).ToHaveTextAsync(SavedAt(), new() { Timeout = 20_000 });
+
+        var oskar = await site.NewPageAsync();
+        await NewsroomBrowserSite.SignInAsync(oskar, second.Email!);
+        await oskar.GotoAsync(nadia.Url);
+        await oskar.Locator("#body-editor .ce-block").First.WaitForAsync();
+
+        await nadia.GetByLabel("Chapô").FillAsync("Le chapô de Nadia.");
+        await Expect(nadia.Locator("#save-state")).ToHaveTextAsync(SavedAt(), new() { Timeout = 20_000 });
+        await oskar.GetByLabel("Titre", new() { Exact = true }).FillAsync("Le titre d’Oskar");
+
+        var conflict = oskar.Locator("#conflict");
+        await Expect(conflict).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Expect(conflict).ToContainTextAsync("Nadia Ferrant a enregistré une autre version");
+        await conflict.GetByRole(AriaRole.Link, new() { Name = "Fusionner ma version avec la sienne" }).ClickAsync();
+        await Expect(oskar.Locator("h1")).ToHaveTextAsync("Fusionner deux versions");
+        await oskar.GetByRole(AriaRole.Button, new() { Name = "Enregistrer la fusion" }).ClickAsync();
+        await oskar.WaitForURLAsync("**?ok=merged");
+
+        // Both changes are in: Nadia's standfirst and Oskar's headline.
+        await Expect(oskar.GetByLabel("Titre", new() { Exact = true })).ToHaveValueAsync("Le titre d’Oskar");
+        await Expect(oskar.GetByLabel("Chapô")).ToHaveValueAsync("Le chapô de Nadia.");
+        await nadia.Context.CloseAsync();
+        await oskar.Context.CloseAsync();
     }
 
     private static Regex ArticleUrl() => ArticleUrlRegex();

@@ -17,6 +17,13 @@ public abstract class SignInTests(KiosqueFactory site)
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
             Assert.StartsWith("https://journal.test/newsroom/connexion?ReturnUrl=", response.Headers.Location!.ToString(), StringComparison.Ordinal);
         }
+        using (var response = await client.GetAsync("/newsroom/connexion"))
+        {
+            // Never cached by a proxy, never framed by another site, scripts from this site only.
+            Assert.Contains("no-store", response.Headers.CacheControl!.ToString(), StringComparison.Ordinal);
+            Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+            Assert.Contains("script-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        }
         var page = await client.GetDocumentAsync("/newsroom/connexion");
         Assert.Equal("Adresse e-mail", page.QuerySelector("label[for=email]").Text());
         Assert.Equal("Mot de passe", page.QuerySelector("label[for=password]").Text());
