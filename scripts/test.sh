@@ -13,7 +13,7 @@ command -v vips >/dev/null 2>&1 || true # NetVips.Native ships libvips itself.
 # The browser tests: Debian's Chromium driven by Playwright, the Nu HTML Checker (Java) and axe-core (npm).
 [ -x /usr/bin/chromium ] || need_packages+=(chromium)
 command -v java >/dev/null 2>&1 || need_packages+=(default-jre-headless)
-command -v npm >/dev/null 2>&1 || need_packages+=(npm)
+command -v npm >/dev/null 2>&1 || need_packages+=(nodejs npm)
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "== Installing ${need_packages[*]}"
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
@@ -44,6 +44,8 @@ export KIOSQUE_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres"
 echo "== npm tools for the browser tests (vnu-jar, axe-core)"
 # --ignore-scripts: vnu-jar's install script would try to download a Java; the machine's is used.
 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+echo "== Newsroom editor packages (npm ci)"
+(cd src/Kiosque && npm ci --no-audit --no-fund --loglevel=error)
 
 echo "== Format"
 dotnet format Kiosque.slnx --verify-no-changes
@@ -51,7 +53,7 @@ dotnet format Kiosque.slnx --verify-no-changes
 echo "== Build (warnings are errors)"
 dotnet build Kiosque.slnx -c Release --nologo -v quiet
 
-echo "== Tests (SQLite and PostgreSQL)"
+echo "== Tests (SQLite and PostgreSQL; browser tests in Chromium)"
 log=$(mktemp)
 status=0
 dotnet test --solution Kiosque.slnx -c Release --no-build 2>&1 | tee "$log" || status=$?

@@ -2,6 +2,7 @@ using Kiosque.Data;
 using Kiosque.Demo;
 using Kiosque.Jobs;
 using Kiosque.Media;
+using Kiosque.Newsroom;
 using Kiosque.Site;
 
 namespace Kiosque;
@@ -25,6 +26,7 @@ public static class KiosqueServices
         services.AddScoped<DemoNewsroom>();
         services.AddScoped<DemoGenerator>();
         services.AddSingleton<ChangeFeed>();
+        services.AddNewsroomAccounts();
         return services;
     }
 
@@ -34,6 +36,7 @@ public static class KiosqueServices
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KiosqueDb>();
         await db.MigrateAsync(cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<Accounts>().EnsureRolesAsync();
         var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<KiosqueOptions>>().Value;
         if (options.Demo)
         {

@@ -7,6 +7,7 @@ using Kiosque.Cli;
 using Kiosque.Data;
 using Kiosque.Feeds;
 using Kiosque.Jobs;
+using Kiosque.Newsroom;
 using Kiosque.Site;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.FileProviders;
@@ -30,10 +31,12 @@ builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSett
 builder.Services.AddProblemDetails();
 builder.Services.AddPageCache();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeFeed>());
+builder.Services.AddNewsroom();
 
 var app = builder.Build();
 await app.Services.PrepareDatabaseAsync();
 StaticAssets.Fingerprint(app.Environment);
+NewsroomAssets.Fingerprint(app.Environment);
 var options = app.Services.GetRequiredService<IOptions<KiosqueOptions>>().Value;
 
 // Middleware
@@ -73,6 +76,9 @@ app.UseStaticFiles(new StaticFileOptions
     OnPrepareResponse = context => context.Context.Response.Headers[HeaderNames.CacheControl] = "public, max-age=31536000, immutable",
 });
 
+app.UseAuthentication();
+app.UseAuthorization();
+
 // Reader site. Reader pages are served from the page cache (.CachePage, with the query keys that change them);
 // feeds and sitemaps opt in the same way.
 app.MapGet("/", HomePage.Get).CachePage("page");
@@ -107,10 +113,64 @@ app.MapGet(Sitemaps.NewsPath, Sitemaps.News);
 app.MapGet("/sitemaps/articles-{page}.xml", Sitemaps.Articles);
 app.MapGet("/sitemaps/tags-{page}.xml", Sitemaps.Tags);
 app.MapGet(OEmbed.Path, OEmbed.Get);
+// Newsroom: anonymous visitors are sent to the sign-in page; every POST needs an antiforgery token.
+var open = app.MapGroup("/newsroom").DisableAntiforgery()
+    .AddEndpointFilter(NewsroomPages.SecurityHeaders)
+    .AddEndpointFilter(NewsroomPages.RequireAntiforgery);
+open.MapGet("/connexion", SignInPages.Get);
+open.MapPost("/connexion", SignInPages.Post);
+open.MapGet("/connexion/code", SignInPages.GetCode);
+open.MapPost("/connexion/code", SignInPages.PostCode);
+open.MapGet("/connexion/lien", SignInPages.GetLink);
+open.MapPost("/deconnexion", SignInPages.SignOut);
+
+var newsroom = app.MapGroup("/newsroom").DisableAntiforgery()
+    .RequireAuthorization(NewsroomServices.StaffPolicy)
+    .AddEndpointFilter(NewsroomPages.SecurityHeaders)
+    .AddEndpointFilter(NewsroomPages.RequireAntiforgery)
+    .AddEndpointFilter(NewsroomPages.RequireTwoFactorWhenMandatory);
+newsroom.MapGet("/", DashboardPages.Get);
+newsroom.MapGet("/articles", DashboardPages.List);
+newsroom.MapPost("/articles", EditorPages.Create);
+newsroom.MapGet("/articles/{id:int}", EditorPages.Get);
+newsroom.MapPost("/articles/{id:int}", EditorPages.Save);
+newsroom.MapPost("/articles/{id:int}/statut", EditorPages.ChangeStatus);
+newsroom.MapPost("/articles/{id:int}/rectificatifs", EditorPages.AddCorrection).RequireAuthorization(NewsroomServices.EditorPolicy);
+newsroom.MapGet("/articles/{id:int}/revisions", RevisionPages.Get);
+newsroom.MapGet("/articles/{id:int}/fusion/{revisionId:long}", MergePages.Get);
+newsroom.MapPost("/articles/{id:int}/fusion/{revisionId:long}", MergePages.Post);
+newsroom.MapPost("/articles/{id:int}/revisions/{version:int}/restaurer", RevisionPages.Restore);
+// Staff or a signed link; anyone else gets the reader site's 404, as for a page that does not exist.
+open.MapGet("/articles/{id:int}/apercu", EditorPages.Preview);
+newsroom.MapGet("/une", HomeCurationPages.Get).RequireAuthorization(NewsroomServices.EditorPolicy);
+newsroom.MapPost("/une", HomeCurationPages.Post).RequireAuthorization(NewsroomServices.EditorPolicy);
+foreach (var kind in new[] { TaxonomyPages.Sections, TaxonomyPages.Tags, TaxonomyPages.Authors })
+{
+    // Sections shape the whole site: administrators only. Tags and authors: editors.
+    var policy = kind.AdminOnly ? NewsroomServices.AdminPolicy : NewsroomServices.EditorPolicy;
+    newsroom.MapGet($"/{kind.Path}", TaxonomyPages.List(kind)).RequireAuthorization(policy);
+    newsroom.MapPost($"/{kind.Path}", TaxonomyPages.Create(kind)).RequireAuthorization(policy);
+    newsroom.MapPost($"/{kind.Path}/{{id:int}}", TaxonomyPages.Update(kind)).RequireAuthorization(policy);
+}
+newsroom.MapGet("/compte", AccountPages.Get);
+newsroom.MapPost("/compte/mot-de-passe", AccountPages.PostPassword);
+newsroom.MapPost("/compte/2fa", AccountPages.PostTwoFactor);
+newsroom.MapPost("/compte/2fa/desactiver", AccountPages.PostDisableTwoFactor);
+newsroom.MapGet("/equipe", TeamPages.Get).RequireAuthorization(NewsroomServices.AdminPolicy);
+newsroom.MapPost("/equipe", TeamPages.Create).RequireAuthorization(NewsroomServices.AdminPolicy);
+newsroom.MapPost("/equipe/{id}", TeamPages.Update).RequireAuthorization(NewsroomServices.AdminPolicy);
+newsroom.MapPost("/reglages", TeamPages.Settings).RequireAuthorization(NewsroomServices.AdminPolicy);
+newsroom.MapGet("/journal", TeamPages.AuditLog).RequireAuthorization(NewsroomServices.AdminPolicy);
+
 // Only its permanent redirects are stored; 404s never are.
 app.MapFallback(SitePages.NotFoundAsync).CachePage();
 
 CultureInfo.DefaultThreadCurrentCulture = options.CultureInfo;
+if (options.Demo)
+{
+    // The demo administrator has no password: a one-time link, printed here, signs it in.
+    app.Lifetime.ApplicationStarted.Register(() => _ = DemoSignIn.PrintLinkAsync(app));
+}
 await app.RunAsync();
 return 0;
 

@@ -61,6 +61,10 @@ public sealed partial class PageCacheInvalidator(PageStore store, SiteNav nav, F
                 case ChangeScope.Redirect:
                     tags.Add(PageTags.RedirectTag(change.EntityId));
                     break;
+                case ChangeScope.Home:
+                    // Curation changes only the home page's lead and featured pieces.
+                    tags.Add(PageTags.Home);
+                    break;
                 default:
                     everything = true;
                     break;

@@ -2,19 +2,21 @@ using System.CommandLine;
 using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Demo;
+using Kiosque.Newsroom;
 using Microsoft.EntityFrameworkCore;
 using Spectre.Console;
 
 namespace Kiosque.Cli;
 
 /// <summary>
-/// The admin verbs of the one executable: <c>kiosque migrate</c>, <c>kiosque demo generate</c>.
+/// The admin verbs of the one executable: <c>kiosque migrate</c>, <c>kiosque demo generate</c>,
+/// <c>kiosque user add</c>.
 /// Anything else starts the web server. Configuration options (<c>--Kiosque:DataDirectory=…</c>)
 /// work with both.
 /// </summary>
 public static class KiosqueCli
 {
-    private static readonly HashSet<string> Verbs = ["migrate", "demo"];
+    private static readonly HashSet<string> Verbs = ["migrate", "demo", "user"];
 
     /// <summary><c>--demo</c> is short for <c>--Kiosque:Demo=true</c>.</summary>
     public static string[] Normalize(string[] args) =>
@@ -22,7 +24,8 @@ public static class KiosqueCli
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <param name="input">Where a password is read from; standard input unless a test gives one.</param>
+    public static async Task<int> RunAsync(string[] args, TextReader? input = null)
     {
         // Configuration keys (--Section:Key=value) go to the host; the rest is the verb's.
         var configArgs = args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains(':', StringComparison.Ordinal)).ToArray();
@@ -102,7 +105,58 @@ public static class KiosqueCli
         });
         var demo = new Command("demo", "The demo newsroom.") { seed, generate, publish };
 
-        var root = new RootCommand("Kiosque: serve the site (no verb) or run an admin verb.") { migrate, demo };
+        var email = new Option<string>("--email") { Description = "The sign-in address.", Required = true };
+        var name = new Option<string>("--name") { Description = "The name shown in the newsroom.", Required = true };
+        var role = new Option<string>("--role") { Description = "contributor, editor or admin.", Required = true };
+        var add = new Command("add", "Create a newsroom account; the password is read from standard input, or asked for at a terminal.") { email, name, role };
+        add.SetAction(async (parse, cancellationToken) =>
+        {
+            var roleName = parse.GetValue(role)!.Trim().ToLowerInvariant();
+            if (!Roles.IsKnown(roleName))
+            {
+                await Console.Error.WriteLineAsync($"--role must be one of: {string.Join(", ", Roles.All)}.");
+                return 2;
+            }
+            var password = await ReadPasswordAsync(input);
+            if (string.IsNullOrEmpty(password))
+            {
+                await Console.Error.WriteLineAsync("No password given: every account needs one (there is no default password).");
+                return 2;
+            }
+            await host.Services.PrepareDatabaseAsync(cancellationToken);
+            await using var scope = host.Services.CreateAsyncScope();
+            var (user, errors) = await scope.ServiceProvider.GetRequiredService<Accounts>().CreateAsync(parse.GetValue(email)!, parse.GetValue(name)!, roleName, password);
+            if (user is null)
+            {
+                foreach (var error in errors)
+                {
+                    await Console.Error.WriteLineAsync(error);
+                }
+                return 1;
+            }
+            AnsiConsole.MarkupLineInterpolated(System.Globalization.CultureInfo.InvariantCulture, $"[green]Account {user.Email} ({roleName}) created.[/]");
+            return 0;
+        });
+        var user = new Command("user", "Newsroom accounts.") { add };
+
+        var root = new RootCommand("Kiosque: serve the site (no verb) or run an admin verb.") { migrate, demo, user };
         return await root.Parse(verbArgs).InvokeAsync();
+    }
+
+    /// <summary>A pipe or a file gives the first line; a terminal is asked twice, without echo.</summary>
+    private static async Task<string?> ReadPasswordAsync(TextReader? input)
+    {
+        if (input is not null || Console.IsInputRedirected)
+        {
+            return (await (input ?? Console.In).ReadLineAsync())?.TrimEnd('\r');
+        }
+        var first = AnsiConsole.Prompt(new TextPrompt<string>("Password (12 characters or more):").Secret());
+        var second = AnsiConsole.Prompt(new TextPrompt<string>("Password again:").Secret());
+        if (first != second)
+        {
+            await Console.Error.WriteLineAsync("The two passwords differ.");
+            return null;
+        }
+        return first;
     }
 }

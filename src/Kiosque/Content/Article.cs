@@ -34,6 +34,15 @@ public class Article
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 
+    /// <summary>
+    /// Bumped by every content save in the newsroom; a save based on an older version is refused,
+    /// so two people editing the same article never overwrite each other silently.
+    /// </summary>
+    public int Version { get; set; }
+
+    /// <summary>The newsroom account that created the article ("my drafts"); null for imports and demo content.</summary>
+    public string? CreatedById { get; set; }
+
     public string? SeoTitle { get; set; }
     public string? SeoDescription { get; set; }
 

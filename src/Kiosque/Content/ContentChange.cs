@@ -9,6 +9,9 @@ public enum ChangeScope
     Author,
     Media,
     Redirect,
+
+    /// <summary>Homepage curation (lead story, featured pieces); the id is the slot's position.</summary>
+    Home,
 }
 
 /// <summary>

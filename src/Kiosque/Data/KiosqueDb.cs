@@ -1,4 +1,8 @@
 using Kiosque.Content;
+using Kiosque.Newsroom;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -6,9 +10,10 @@ namespace Kiosque.Data;
 
 /// <summary>
 /// The one model. Provider subclasses (<see cref="SqliteKiosqueDb"/>, <see cref="PostgresKiosqueDb"/>)
-/// exist only so that each owns its own migrations.
+/// exist only so that each owns its own migrations. Newsroom accounts (ASP.NET Core Identity) and
+/// the data-protection keys live in the same database, so several nodes share sign-ins and links.
 /// </summary>
-public abstract class KiosqueDb(DbContextOptions options) : DbContext(options)
+public abstract class KiosqueDb(DbContextOptions options) : IdentityDbContext<StaffUser, IdentityRole, string>(options), IDataProtectionKeyContext
 {
     public DbSet<Article> Articles => Set<Article>();
     public DbSet<ArticleAuthor> ArticleAuthors => Set<ArticleAuthor>();
@@ -20,6 +25,11 @@ public abstract class KiosqueDb(DbContextOptions options) : DbContext(options)
     public DbSet<MediaAsset> Media => Set<MediaAsset>();
     public DbSet<Redirect> Redirects => Set<Redirect>();
     public DbSet<ContentChange> ContentChanges => Set<ContentChange>();
+    public DbSet<ArticleRevision> Revisions => Set<ArticleRevision>();
+    public DbSet<HomeSlot> HomeSlots => Set<HomeSlot>();
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<NewsroomSetting> Settings => Set<NewsroomSetting>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Raised after a save that logged content changes, so this node reacts at once instead of at its next poll.</summary>
     public static event Action? ChangesLogged;
@@ -105,6 +115,7 @@ public abstract class KiosqueDb(DbContextOptions options) : DbContext(options)
                 Author a => new(ChangeScope.Author, Capture(a.Id, () => a.Id, deleted), deleted),
                 MediaAsset m => new(ChangeScope.Media, Capture(m.Id, () => m.Id, deleted), deleted),
                 Redirect r => new(ChangeScope.Redirect, Capture(r.Id, () => r.Id, deleted), deleted),
+                HomeSlot h => new(ChangeScope.Home, () => h.Position, deleted),
                 _ => null,
             };
             if (change is not null)
@@ -126,10 +137,16 @@ public abstract class KiosqueDb(DbContextOptions options) : DbContext(options)
         configurationBuilder.Properties<ArticleStatus>().HaveConversion<string>().HaveMaxLength(16);
     }
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnModelCreating(ModelBuilder builder)
     {
+        base.OnModelCreating(builder);
+        var modelBuilder = builder;
+        modelBuilder.Entity<StaffUser>(user => user.Property(u => u.DisplayName).HasMaxLength(200));
         modelBuilder.Entity<Article>(article =>
         {
+            article.Property(a => a.Version).IsConcurrencyToken();
+            article.Property(a => a.CreatedById).HasMaxLength(450);
+            article.HasIndex(a => new { a.Status, a.ScheduledAt });
             article.Property(a => a.Slug).HasMaxLength(200);
             article.HasIndex(a => a.Slug).IsUnique();
             article.Property(a => a.Kicker).HasMaxLength(120);
@@ -195,6 +212,35 @@ public abstract class KiosqueDb(DbContextOptions options) : DbContext(options)
         modelBuilder.Entity<ContentChange>(change =>
         {
             change.Property(c => c.Scope).HasConversion<string>().HasMaxLength(16);
+        });
+        modelBuilder.Entity<ArticleRevision>(revision =>
+        {
+            revision.HasIndex(r => new { r.ArticleId, r.Version });
+            revision.Property(r => r.UserId).HasMaxLength(450);
+            revision.Property(r => r.UserName).HasMaxLength(200);
+            revision.Property(r => r.Kind).HasMaxLength(32);
+            revision.HasOne<Article>().WithMany().HasForeignKey(r => r.ArticleId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<HomeSlot>(slot =>
+        {
+            slot.HasKey(s => s.Position);
+            slot.Property(s => s.Position).ValueGeneratedNever();
+            slot.HasOne(s => s.Article).WithMany().HasForeignKey(s => s.ArticleId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<AuditEntry>(entry =>
+        {
+            entry.HasIndex(e => e.At);
+            entry.Property(e => e.UserId).HasMaxLength(450);
+            entry.Property(e => e.UserName).HasMaxLength(200);
+            entry.Property(e => e.Action).HasMaxLength(64);
+            entry.Property(e => e.Target).HasMaxLength(400);
+            entry.Property(e => e.Details).HasMaxLength(2000);
+        });
+        modelBuilder.Entity<NewsroomSetting>(setting =>
+        {
+            setting.HasKey(s => s.Key);
+            setting.Property(s => s.Key).HasMaxLength(64);
+            setting.Property(s => s.Value).HasMaxLength(1000);
         });
         modelBuilder.Entity<Redirect>(redirect =>
         {

@@ -38,9 +38,17 @@ public static class ArticlePage
     private static readonly TimeSpan UpdateThreshold = TimeSpan.FromMinutes(5);
 
     /// <summary>GET /article/{slug}: published articles only; an old slug answers 301, anything else 404.</summary>
-    public static async Task<IResult> Get(string slug, HttpContext http, KiosqueDb db, SiteFormat format, BodyRenderer renderer, IOptions<KiosqueOptions> options, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
+    public static async Task<IResult> Get(string slug, HttpContext http, KiosqueDb db, SiteFormat format, BodyRenderer renderer, IOptions<KiosqueOptions> options, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken) =>
+        await RenderAsync(db.Published().Where(a => a.Slug == slug), http, db, format, renderer, options, text, previewNotice: null, cancellationToken)
+            ?? await SitePages.NotFoundAsync(http, db, format, options, cancellationToken);
+
+    /// <summary>
+    /// The page of the first article of <paramref name="source"/>, or null. The newsroom preview
+    /// calls it with an unpublished article and a notice, so a preview is the real page.
+    /// </summary>
+    public static async Task<IResult?> RenderAsync(IQueryable<Article> source, HttpContext http, KiosqueDb db, SiteFormat format, BodyRenderer renderer, IOptions<KiosqueOptions> options, IStringLocalizer<SharedResource> text, string? previewNotice, CancellationToken cancellationToken)
     {
-        var article = await db.Published().Where(a => a.Slug == slug)
+        var article = await source
             .Select(a => new
             {
                 a.Id,
@@ -49,7 +57,7 @@ public static class ArticlePage
                 a.Headline,
                 a.Standfirst,
                 a.Body,
-                PublishedAt = a.PublishedAt!.Value,
+                PublishedAt = a.PublishedAt ?? a.UpdatedAt,
                 a.UpdatedAt,
                 a.SeoTitle,
                 a.SeoDescription,
@@ -65,7 +73,7 @@ public static class ArticlePage
             .FirstOrDefaultAsync(cancellationToken);
         if (article is null)
         {
-            return await SitePages.NotFoundAsync(http, db, format, options, cancellationToken);
+            return null;
         }
 
         var body = ArticleBody.Parse(article.Body);
@@ -108,6 +116,7 @@ public static class ArticlePage
             // Readers who like this piece can follow its section.
             Feeds = FeedLinks.For(article.Section.Name, SiteFormat.SectionPath(article.Section.Slug), origin, text),
             OEmbedUrl = OEmbed.DiscoveryUrl(format, http.Request, url),
+            NoIndex = previewNotice is not null,
         };
         var chrome = new Chrome(meta, await db.NavSectionsAsync(http, cancellationToken), article.Section.Slug);
         // The related list is drawn from the section and the tags, so it changes with their membership.
@@ -122,7 +131,7 @@ public static class ArticlePage
         {
             tags.Media(mediaId);
         }
-        return SitePages.Render<ArticleViewPage>(new { Chrome = chrome, Article = view });
+        return SitePages.Render<ArticleViewPage>(new { Chrome = chrome, Article = view, PreviewNotice = previewNotice });
     }
 
     /// <summary>The images and read-also targets a body points to, in two queries whatever its length.</summary>

@@ -1,5 +1,6 @@
 using Kiosque.Caching;
 using Kiosque.Data;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
@@ -27,8 +28,28 @@ public static class HomePage
             PrevUrl = page > 1 ? format.Absolute(http.Request, SiteFormat.WithPage("/", page - 1)) : null,
             NextUrl = page < latest.PageCount ? format.Absolute(http.Request, SiteFormat.WithPage("/", page + 1)) : null,
         };
+        var (lead, featured) = page == 1 ? await CuratedAsync(db, cancellationToken) : (null, []);
         var chrome = new Chrome(meta, await db.NavSectionsAsync(http, cancellationToken));
-        http.CacheTags().Add(PageTags.Home).Articles(latest.Cards.Select(c => c.Id));
-        return SitePages.Render<HomeView>(new { Chrome = chrome, Latest = latest });
+        // Curated pieces may be older than the latest list: tagged too, so a correction or an unpublication reaches the home page.
+        http.CacheTags().Add(PageTags.Home).Articles(latest.Cards.Select(c => c.Id)).Articles(featured.Select(c => c.Id)).Articles(lead is null ? [] : [lead.Id]);
+        return SitePages.Render<HomeView>(new { Chrome = chrome, Latest = latest, Lead = lead, Featured = featured });
+    }
+
+    /// <summary>
+    /// The lead story and featured pieces the editors chose in the newsroom (Une), if any. Only
+    /// published articles count: an unpublished choice simply drops out, and the newest story leads.
+    /// </summary>
+    private static async Task<(ArticleCard? Lead, IReadOnlyList<ArticleCard> Featured)> CuratedAsync(KiosqueDb db, CancellationToken cancellationToken)
+    {
+        var slots = await db.HomeSlots.AsNoTracking().OrderBy(s => s.Position).Select(s => new { s.Position, s.ArticleId }).ToListAsync(cancellationToken);
+        if (slots.Count == 0)
+        {
+            return (null, []);
+        }
+        var ids = slots.Select(s => s.ArticleId).ToList();
+        var cards = await db.Published().Where(a => ids.Contains(a.Id)).ToCards().ToListAsync(cancellationToken);
+        var lead = slots.Where(s => s.Position == 0).Select(s => cards.FirstOrDefault(c => c.Id == s.ArticleId)).FirstOrDefault();
+        var featured = slots.Where(s => s.Position > 0).Select(s => cards.FirstOrDefault(c => c.Id == s.ArticleId)).OfType<ArticleCard>().ToList();
+        return (lead, featured);
     }
 }

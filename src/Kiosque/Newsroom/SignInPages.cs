@@ -1,0 +1,115 @@
+using Kiosque.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Localization;
+
+namespace Kiosque.Newsroom;
+
+/// <summary>Sign-in (password, then the authenticator code when enabled), the one-time demo link, sign-out.</summary>
+public static class SignInPages
+{
+    /// <summary>GET /newsroom/connexion</summary>
+    public static IResult Get(HttpContext http, string? returnUrl, IStringLocalizer<SharedResource> text) =>
+        Form(http, text, returnUrl, email: "", error: null, StatusCodes.Status200OK);
+
+    /// <summary>POST /newsroom/connexion: five wrong passwords in a row lock the account for 15 minutes.</summary>
+    public static async Task<IResult> Post(HttpContext http, SignInManager<StaffUser> signIn, KiosqueDb db, TimeProvider clock, IStringLocalizer<SharedResource> text)
+    {
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var email = form["email"].ToString().Trim();
+        var password = form["password"].ToString();
+        var returnUrl = form["returnUrl"].ToString();
+        if (email.Length is 0 or > 256 || password.Length is 0 or > 512)
+        {
+            return Form(http, text, returnUrl, email, text["Newsroom.SignIn.Missing"], StatusCodes.Status400BadRequest);
+        }
+        var user = await signIn.UserManager.FindByEmailAsync(email);
+        if (user is null)
+        {
+            // The same answer as a wrong password: the page does not tell who has an account.
+            return Form(http, text, returnUrl, email, text["Newsroom.SignIn.Failed"], StatusCodes.Status400BadRequest);
+        }
+        var result = await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
+        if (result.RequiresTwoFactor)
+        {
+            return Results.Redirect("/newsroom/connexion/code?returnUrl=" + Uri.EscapeDataString(NewsroomPages.SafeReturnUrl(returnUrl)));
+        }
+        if (result.IsLockedOut)
+        {
+            Audit.Record(db, clock, null, "account.locked", user.Email ?? user.Id);
+            await db.SaveChangesAsync(http.RequestAborted);
+            return Form(http, text, returnUrl, email, text["Newsroom.SignIn.LockedOut"], StatusCodes.Status400BadRequest);
+        }
+        if (!result.Succeeded)
+        {
+            return Form(http, text, returnUrl, email, text["Newsroom.SignIn.Failed"], StatusCodes.Status400BadRequest);
+        }
+        Audit.Record(db, clock, new Staff(user.Id, user.DisplayName, false, false), "account.signin", user.Email ?? user.Id);
+        await db.SaveChangesAsync(http.RequestAborted);
+        return Results.Redirect(NewsroomPages.SafeReturnUrl(returnUrl));
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.RazorComponentResult Form(HttpContext http, IStringLocalizer<SharedResource> text, string? returnUrl, string email, string? error, int status) =>
+        NewsroomPages.Render<SignInView>(new
+        {
+            Chrome = new NewsroomChrome(text["Newsroom.SignIn.Title"], null, Error: error, Notice: NewsroomPages.Notice(http)),
+            ReturnUrl = NewsroomPages.SafeReturnUrl(returnUrl),
+            Email = email,
+        }, status);
+
+    /// <summary>GET /newsroom/connexion/code</summary>
+    public static IResult GetCode(string? returnUrl, IStringLocalizer<SharedResource> text) =>
+        CodeForm(text, returnUrl, null, StatusCodes.Status200OK);
+
+    /// <summary>POST /newsroom/connexion/code: the six digits of the authenticator app; failures count towards the lockout.</summary>
+    public static async Task<IResult> PostCode(HttpContext http, SignInManager<StaffUser> signIn, KiosqueDb db, TimeProvider clock, IStringLocalizer<SharedResource> text)
+    {
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var code = new string(form["code"].ToString().Where(char.IsAsciiDigit).ToArray());
+        var returnUrl = form["returnUrl"].ToString();
+        var user = await signIn.GetTwoFactorAuthenticationUserAsync();
+        if (user is null)
+        {
+            return Results.Redirect("/newsroom/connexion?ok=expired");
+        }
+        var result = code.Length == 6 ? await signIn.TwoFactorAuthenticatorSignInAsync(code, isPersistent: false, rememberClient: false) : SignInResult.Failed;
+        if (result.IsLockedOut)
+        {
+            return CodeForm(text, returnUrl, text["Newsroom.SignIn.LockedOut"], StatusCodes.Status400BadRequest);
+        }
+        if (!result.Succeeded)
+        {
+            return CodeForm(text, returnUrl, text["Newsroom.SignIn.BadCode"], StatusCodes.Status400BadRequest);
+        }
+        Audit.Record(db, clock, new Staff(user.Id, user.DisplayName, false, false), "account.signin", (user.Email ?? user.Id) + " (2FA)");
+        await db.SaveChangesAsync(http.RequestAborted);
+        return Results.Redirect(NewsroomPages.SafeReturnUrl(returnUrl));
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.RazorComponentResult CodeForm(IStringLocalizer<SharedResource> text, string? returnUrl, string? error, int status) =>
+        NewsroomPages.Render<TwoFactorView>(new
+        {
+            Chrome = new NewsroomChrome(text["Newsroom.TwoFactor.Title"], null, Error: error),
+            ReturnUrl = NewsroomPages.SafeReturnUrl(returnUrl),
+        }, status);
+
+    /// <summary>GET /newsroom/connexion/lien?u=…&amp;t=…: a one-time link (the demo administrator's); spent on first use.</summary>
+    public static async Task<IResult> GetLink(HttpContext http, string? u, string? t, Accounts accounts, SignInManager<StaffUser> signIn, KiosqueDb db, TimeProvider clock, IStringLocalizer<SharedResource> text)
+    {
+        var user = await accounts.RedeemOneTimeSignInAsync(u, t);
+        if (user is null || user.TwoFactorEnabled)
+        {
+            return NewsroomPages.Message(http, text["Newsroom.Link.Title"], text["Newsroom.Link.Invalid"], StatusCodes.Status400BadRequest);
+        }
+        await signIn.SignInAsync(user, isPersistent: false);
+        Audit.Record(db, clock, new Staff(user.Id, user.DisplayName, false, false), "account.signin", (user.Email ?? user.Id) + " (lien à usage unique)");
+        await db.SaveChangesAsync(http.RequestAborted);
+        return Results.Redirect("/newsroom/compte?ok=link");
+    }
+
+    /// <summary>POST /newsroom/deconnexion</summary>
+    public static async Task<IResult> SignOut(SignInManager<StaffUser> signIn)
+    {
+        await signIn.SignOutAsync();
+        return Results.Redirect("/newsroom/connexion?ok=signed-out");
+    }
+}

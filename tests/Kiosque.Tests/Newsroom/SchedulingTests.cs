@@ -1,0 +1,144 @@
+using System.Net;
+using Kiosque.Content;
+using Kiosque.Jobs;
+using Kiosque.Newsroom;
+using Kiosque.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Kiosque.Tests.Newsroom;
+
+/// <summary>Scheduled publishing and corrections, on a fake clock that the tests move forward.</summary>
+public abstract class SchedulingTests(SchedulingTests.ClockSite site)
+{
+    /// <summary>A site whose <see cref="TimeProvider"/> is a fake clock; the scheduler only runs when a test calls it.</summary>
+    public class ClockSite(DatabaseKind kind) : KiosqueFactory(kind, new Dictionary<string, string?> { ["Kiosque:SchedulerSeconds"] = "3600" })
+    {
+        public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        }
+
+        public Task<int> PublishDueAsync() => Services.GetRequiredService<ScheduledPublisher>().PublishDueAsync();
+    }
+
+    private readonly TestContent _content = new();
+
+    private DateTime Now => site.Clock.GetUtcNow().UtcDateTime;
+
+    private async Task<Article> DraftAsync(string headline, ArticleStatus status = ArticleStatus.Draft, DateTime? scheduledAt = null)
+    {
+        var article = _content.Article(_content.Section(), headline, status: status);
+        article.PublishedAt = null;
+        article.ScheduledAt = scheduledAt;
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, article));
+        return article;
+    }
+
+    private Task<Article> ReloadAsync(int id) => site.WithDbAsync(db => db.Articles.AsNoTracking().FirstAsync(a => a.Id == id));
+
+    [Fact]
+    public async Task A_scheduled_article_goes_live_when_its_time_comes_once()
+    {
+        var (editor, _) = await site.SignedInAsync(Roles.Editor);
+        using var reader = site.Reader();
+        using (editor)
+        {
+            var article = await DraftAsync("Le conseil municipal vote le budget");
+            var local = TimeZoneInfo.ConvertTimeFromUtc(Now.AddHours(2), TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris"));
+            using var scheduled = await editor.PostFormAsync($"/newsroom/articles/{article.Id}/statut", ("action", "schedule"), ("scheduledAt", local.ToString("yyyy-MM-ddTHH:mm")));
+            Assert.Equal(HttpStatusCode.Redirect, scheduled.StatusCode);
+            Assert.Equal(ArticleStatus.Scheduled, (await ReloadAsync(article.Id)).Status);
+
+            Assert.Equal(0, await site.PublishDueAsync());
+            Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync($"/article/{article.Slug}")).StatusCode);
+
+            site.Clock.Advance(TimeSpan.FromHours(2) + TimeSpan.FromMinutes(1));
+            Assert.True(await site.PublishDueAsync() >= 1);
+            var live = await ReloadAsync(article.Id);
+            Assert.Equal(ArticleStatus.Published, live.Status);
+            Assert.InRange((live.PublishedAt!.Value - Now).Duration(), TimeSpan.Zero, TimeSpan.FromSeconds(1));
+            Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/article/{article.Slug}")).StatusCode);
+
+            // Idempotent: polling again publishes nothing more and logs nothing more.
+            Assert.Equal(0, await site.PublishDueAsync());
+            var audits = await site.WithDbAsync(db => db.AuditLog.CountAsync(e => e.Action == "article.published" && e.Target.StartsWith($"#{article.Id} ")));
+            Assert.Equal(1, audits);
+        }
+    }
+
+    [Fact]
+    public async Task Articles_due_while_the_site_was_down_are_caught_up_and_two_nodes_never_publish_twice()
+    {
+        var due = new List<Article>();
+        for (var i = 0; i < 6; i++)
+        {
+            due.Add(await DraftAsync($"Programmé pendant la panne {i}", ArticleStatus.Scheduled, Now.AddDays(-2).AddMinutes(i)));
+        }
+        var later = await DraftAsync("Programmé pour demain", ArticleStatus.Scheduled, Now.AddDays(1));
+
+        // Two nodes poll at the same moment.
+        var counts = await Task.WhenAll(site.PublishDueAsync(), site.PublishDueAsync());
+
+        Assert.Equal(due.Count, counts.Sum());
+        foreach (var article in due)
+        {
+            Assert.Equal(ArticleStatus.Published, (await ReloadAsync(article.Id)).Status);
+        }
+        Assert.Equal(ArticleStatus.Scheduled, (await ReloadAsync(later.Id)).Status);
+        var ids = due.Select(a => a.Id).ToList();
+        var changes = await site.WithDbAsync(db => db.ContentChanges.Where(c => c.Scope == ChangeScope.Article && ids.Contains(c.EntityId)).GroupBy(c => c.EntityId).Select(g => g.Count()).ToListAsync());
+        // One change for the insert, one for the publication: never two publications.
+        Assert.All(changes, count => Assert.Equal(2, count));
+    }
+
+    [Fact]
+    public async Task A_correction_is_dated_public_and_moves_the_updated_time()
+    {
+        var (editor, _) = await site.SignedInAsync(Roles.Editor);
+        var (contributor, _) = await site.SignedInAsync(Roles.Contributor);
+        using var reader = site.Reader();
+        using (editor)
+        using (contributor)
+        {
+            var article = await DraftAsync("Un bilan revu à la baisse");
+            using (var published = await editor.PostFormAsync($"/newsroom/articles/{article.Id}/statut", ("action", "publish"))) { }
+            var before = await ReloadAsync(article.Id);
+            Assert.Null((await reader.GetDocumentAsync($"/article/{article.Slug}")).QuerySelector(".updated"));
+
+            site.Clock.Advance(TimeSpan.FromHours(3));
+            using var refused = await contributor.PostFormAsync($"/newsroom/articles/{article.Id}/rectificatifs", ("text", "Tentative."));
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            using var empty = await editor.PostFormAsync($"/newsroom/articles/{article.Id}/rectificatifs", ("text", "  "));
+            Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+            using var corrected = await editor.PostFormAsync($"/newsroom/articles/{article.Id}/rectificatifs", ("text", "Une version précédente indiquait 40 blessés, il y en a eu 14. <script>x</script>"));
+            Assert.Equal(HttpStatusCode.Redirect, corrected.StatusCode);
+
+            var after = await ReloadAsync(article.Id);
+            Assert.Equal(before.PublishedAt, after.PublishedAt);
+            Assert.Equal(Now, after.UpdatedAt, TimeSpan.FromSeconds(1));
+            var page = await reader.GetDocumentAsync($"/article/{article.Slug}");
+            var note = page.QuerySelector(".corrections li")!;
+            Assert.Contains("il y en a eu 14.", note.Text(), StringComparison.Ordinal);
+            Assert.DoesNotContain("script", note.InnerHtml, StringComparison.Ordinal);
+            Assert.NotNull(note.QuerySelector("time"));
+            Assert.Contains("Mis à jour le", page.QuerySelector(".updated").Text(), StringComparison.Ordinal);
+        }
+    }
+}
+
+public sealed class SchedulingSqliteTests(SchedulingSqliteTests.Site site) : SchedulingTests(site), IClassFixture<SchedulingSqliteTests.Site>
+{
+    public sealed class Site() : ClockSite(DatabaseKind.Sqlite);
+}
+
+public sealed class SchedulingPostgresTests(SchedulingPostgresTests.Site site) : SchedulingTests(site), IClassFixture<SchedulingPostgresTests.Site>
+{
+    public sealed class Site() : ClockSite(DatabaseKind.Postgres);
+}

@@ -1,0 +1,463 @@
+using System.Net;
+using System.Text.Json;
+using Kiosque.Content;
+using Kiosque.Newsroom;
+using Kiosque.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static Kiosque.Tests.Infrastructure.EditorForm;
+
+namespace Kiosque.Tests.Newsroom;
+
+/// <summary>From a blank page to a published story, with every permission checked on the server.</summary>
+public abstract class WorkflowTests(KiosqueFactory site)
+{
+    private readonly TestContent _content = new();
+
+    private async Task<(Section Section, Author Author, Tag Tag)> SeedAsync()
+    {
+        var section = _content.Section("Social");
+        var author = _content.Author("Inès Morel");
+        var tag = _content.Tag("Logement");
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, section, author, tag));
+        return (section, author, tag);
+    }
+
+    /// <summary>A new draft made through the newsroom, with a headline, a byline and a body.</summary>
+    private static async Task<int> WriteDraftAsync(HttpClient client, Section section, Author author, string headline)
+    {
+        var token = await client.TokenAsync("/newsroom");
+        using var created = await client.PostAsync("/newsroom/articles", NewsroomSession.Form(token));
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var id = int.Parse(created.Headers.Location!.OriginalString.Split('/')[^1]);
+        var form = await LoadAsync(client, id);
+        form.Set("headline", headline).Set("kicker", "Expulsions").Set("standfirst", "Un chapô.").Set("section", section.Id.ToString())
+            .Set("authors", author.Id.ToString(), "", "", "").Set("slug", "")
+            .Blocks(Block("paragraph", new { text = "Premier paragraphe." }));
+        using var saved = await form.PostAsync(client);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        return id;
+    }
+
+    private Task<Article> ArticleAsync(int id) =>
+        site.WithDbAsync(db => db.Articles.AsNoTracking().Include(a => a.Authors).Include(a => a.Tags).FirstAsync(a => a.Id == id));
+
+    private static async Task<HttpResponseMessage> ActAsync(HttpClient client, int id, string action, string? scheduledAt = null)
+    {
+        var token = await client.TokenAsync($"/newsroom/articles/{id}");
+        var fields = new List<(string, string)> { ("action", action) };
+        if (scheduledAt is not null)
+        {
+            fields.Add(("scheduledAt", scheduledAt));
+        }
+        return await client.PostAsync($"/newsroom/articles/{id}/statut", NewsroomSession.Form(token, [.. fields]));
+    }
+
+    [Fact]
+    public async Task A_journalist_writes_and_submits_a_contributor_cannot_publish_an_editor_publishes()
+    {
+        var (section, author, tag) = await SeedAsync();
+        var (journalist, _) = await site.SignedInAsync(Roles.Contributor);
+        var (editor, _) = await site.SignedInAsync(Roles.Editor);
+        using var reader = site.Reader();
+        using (journalist)
+        using (editor)
+        {
+            var id = await WriteDraftAsync(journalist, section, author, "Méranne : les expulsions reprennent");
+            var form = await LoadAsync(journalist, id);
+            Assert.Equal("Méranne : les expulsions reprennent", form.Page.QuerySelector("#headline")!.GetAttribute("value"));
+            var slug = form.Get("slug");
+            Assert.StartsWith("meranne-les-expulsions-reprennent", slug, StringComparison.Ordinal);
+
+            form.Set("tags", tag.Id.ToString()).Blocks(
+                Block("paragraph", new { text = "Les huissiers sont revenus <b>dès l’aube</b>." }),
+                Block("header", new { text = "Trois familles à la rue", level = 2 }),
+                Block("quote", new { text = "Nous n’avions nulle part où aller.", source = "Une locataire", verification = "unverified", note = "Propos recueillis sur place." }),
+                Block("list", new { style = "ordered", items = new[] { new { content = "Lundi", items = Array.Empty<object>() }, new { content = "Mardi", items = Array.Empty<object>() } } }),
+                Block("embed", new { url = "https://video.example/expulsion", provider = "Vidéo", title = "La scène" }));
+            using (var saved = await form.PostAsync(journalist))
+            {
+                Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+            }
+            var draft = await ArticleAsync(id);
+            Assert.Equal(ArticleStatus.Draft, draft.Status);
+            Assert.Equal(5, ArticleBody.Parse(draft.Body).Blocks.Count);
+            Assert.Equal([tag.Id], draft.Tags.Select(t => t.TagId));
+            Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync($"/article/{slug}")).StatusCode);
+
+            // The journalist's dashboard lists the draft.
+            var dashboard = await journalist.GetDocumentAsync("/newsroom");
+            Assert.Contains(dashboard.QuerySelectorAll("section:has(#mine) a"), a => a.GetAttribute("href") == $"/newsroom/articles/{id}");
+
+            using (var submitted = await ActAsync(journalist, id, "submit"))
+            {
+                Assert.Equal(HttpStatusCode.Redirect, submitted.StatusCode);
+            }
+            Assert.Equal(ArticleStatus.Review, (await ArticleAsync(id)).Status);
+
+            // A contributor cannot publish, schedule or unpublish: 403, and nothing changes.
+            foreach (var action in new[] { "publish", "schedule", "unpublish" })
+            {
+                using var refused = await ActAsync(journalist, id, action, "2099-01-01T10:00");
+                Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            }
+            Assert.Equal(ArticleStatus.Review, (await ArticleAsync(id)).Status);
+            Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync($"/article/{slug}")).StatusCode);
+
+            var review = await editor.GetDocumentAsync("/newsroom");
+            Assert.Contains(review.QuerySelectorAll("section:has(#review) a"), a => a.GetAttribute("href") == $"/newsroom/articles/{id}");
+            using (var published = await ActAsync(editor, id, "publish"))
+            {
+                Assert.Equal(HttpStatusCode.Redirect, published.StatusCode);
+            }
+            var live = await ArticleAsync(id);
+            Assert.Equal(ArticleStatus.Published, live.Status);
+            Assert.NotNull(live.PublishedAt);
+            var page = await reader.GetDocumentAsync($"/article/{slug}");
+            Assert.Equal("Méranne : les expulsions reprennent", page.QuerySelector("h1").Text());
+            Assert.Equal("dès l’aube", page.QuerySelector(".article-body p b").Text());
+            Assert.Equal("Une locataire", page.QuerySelector(".article-body figure.quote cite").Text());
+            Assert.Equal(2, page.QuerySelectorAll(".article-body ol li").Length);
+
+            // Published, the article is out of a contributor's hands.
+            var locked = await LoadAsync(journalist, id);
+            using (var edit = await locked.Set("headline", "Titre changé par un rédacteur").PostAsync(journalist))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, edit.StatusCode);
+            }
+
+            // Unpublished, it disappears; published again, it keeps its first publication date.
+            using (var unpublished = await ActAsync(editor, id, "unpublish"))
+            {
+                Assert.Equal(HttpStatusCode.Redirect, unpublished.StatusCode);
+            }
+            Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync($"/article/{slug}")).StatusCode);
+            using (var again = await ActAsync(editor, id, "publish"))
+            {
+                Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+            }
+            Assert.Equal(live.PublishedAt, (await ArticleAsync(id)).PublishedAt);
+        }
+    }
+
+    [Fact]
+    public async Task Drafts_and_their_previews_are_404_to_anonymous_readers_but_a_signed_link_opens_the_preview()
+    {
+        var (section, author, _) = await SeedAsync();
+        var (journalist, _) = await site.SignedInAsync(Roles.Contributor);
+        using var reader = site.Reader();
+        using (journalist)
+        {
+            var id = await WriteDraftAsync(journalist, section, author, "Enquête sur le port, pas encore prête");
+            var other = await WriteDraftAsync(journalist, section, author, "Un autre brouillon");
+            var slug = (await ArticleAsync(id)).Slug;
+
+            Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync($"/article/{slug}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync($"/newsroom/articles/{id}/apercu")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync($"/newsroom/articles/{id}/apercu?jeton=forged")).StatusCode);
+
+            // Staff see the real article page, marked as a preview and kept out of search engines.
+            var preview = await journalist.GetDocumentAsync($"/newsroom/articles/{id}/apercu");
+            Assert.Equal("Enquête sur le port, pas encore prête", preview.QuerySelector("article h1").Text());
+            Assert.Contains("Brouillon", preview.QuerySelector(".preview-notice").Text(), StringComparison.Ordinal);
+            Assert.Equal("noindex", preview.QuerySelector("meta[name=robots]")!.GetAttribute("content"));
+
+            var link = (await LoadAsync(journalist, id)).Page.QuerySelector("#shareable-preview")!.GetAttribute("value")!;
+            using var shared = await reader.GetAsync(link);
+            Assert.Equal(HttpStatusCode.OK, shared.StatusCode);
+            Assert.Contains("no-store", shared.Headers.CacheControl!.ToString(), StringComparison.Ordinal);
+            // The link opens that article only.
+            Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync(link.Replace($"/articles/{id}/", $"/articles/{other}/", StringComparison.Ordinal))).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task The_article_list_searches_and_filters_by_status_section_and_author()
+    {
+        var (section, author, _) = await SeedAsync();
+        var other = _content.Section("Culture");
+        var published = _content.Article(section, "Grève au port de Méranne", authors: [author]);
+        var draft = _content.Article(section, "Grève des dockers : le brouillon", status: ArticleStatus.Draft);
+        var elsewhere = _content.Article(other, "Un festival en grève", authors: [author]);
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, other, published, draft, elsewhere));
+        var (client, _) = await site.SignedInAsync(Roles.Contributor);
+        using (client)
+        {
+            async Task<List<string>> Headlines(string query) =>
+                (await client.GetDocumentAsync("/newsroom/articles?" + query)).QuerySelectorAll(".nr-table tbody td:first-child a").Select(a => a.Text()).ToList();
+
+            Assert.Equal(["Grève au port de Méranne", "Grève des dockers : le brouillon"], (await Headlines($"q=GRÈVE&rubrique={section.Id}")).Order());
+            Assert.Equal(["Grève des dockers : le brouillon"], await Headlines($"q=grève&rubrique={section.Id}&statut=Draft"));
+            Assert.Equal(["Grève au port de Méranne", "Un festival en grève"], (await Headlines($"auteur={author.Id}")).Order());
+            Assert.Empty(await Headlines($"q={_content.Unique("introuvable")}"));
+            // Nonsense filters are ignored rather than failing.
+            Assert.NotEmpty(await Headlines("statut=Explosé&rubrique=abc&auteur=-1&page=-4"));
+        }
+    }
+
+    [Fact]
+    public async Task Roles_are_enforced_on_every_newsroom_area()
+    {
+        var (contributor, _) = await site.SignedInAsync(Roles.Contributor);
+        var (editor, _) = await site.SignedInAsync(Roles.Editor);
+        var (admin, _) = await site.SignedInAsync(Roles.Admin);
+        using (contributor)
+        using (editor)
+        using (admin)
+        {
+            foreach (var path in new[] { "/newsroom/une", "/newsroom/themes", "/newsroom/auteurs", "/newsroom/rubriques", "/newsroom/equipe", "/newsroom/journal" })
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, (await contributor.GetAsync(path)).StatusCode);
+            }
+            foreach (var path in new[] { "/newsroom/une", "/newsroom/themes", "/newsroom/auteurs" })
+            {
+                Assert.Equal(HttpStatusCode.OK, (await editor.GetAsync(path)).StatusCode);
+            }
+            foreach (var path in new[] { "/newsroom/rubriques", "/newsroom/equipe", "/newsroom/journal" })
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, (await editor.GetAsync(path)).StatusCode);
+                Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(path)).StatusCode);
+            }
+            // Posting is refused the same way, before anything is read.
+            using var curate = await contributor.PostFormAsync("/newsroom/une", ("lead", "1"));
+            Assert.Equal(HttpStatusCode.Forbidden, curate.StatusCode);
+            using var correct = await contributor.PostFormAsync("/newsroom/articles/1/rectificatifs", ("text", "x"));
+            Assert.Equal(HttpStatusCode.Forbidden, correct.StatusCode);
+            using var promote = await editor.PostFormAsync("/newsroom/equipe", ("email", "x@y.test"), ("name", "X"), ("role", "admin"), ("password", "une phrase assez longue"));
+            Assert.Equal(HttpStatusCode.Forbidden, promote.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Two_people_saving_the_same_version_never_overwrite_each_other_silently()
+    {
+        var (section, author, _) = await SeedAsync();
+        var (first, _) = await site.SignedInAsync(Roles.Contributor, "Première Plume");
+        var (second, _) = await site.SignedInAsync(Roles.Contributor, "Seconde Plume");
+        using (first)
+        using (second)
+        {
+            var id = await WriteDraftAsync(first, section, author, "Un titre de départ");
+            var mine = await LoadAsync(first, id);
+            var theirs = await LoadAsync(second, id);
+
+            using (var saved = await mine.Set("headline", "Le titre de la première").Set("kicker", "Surtitre de la première").PostAsync(first, script: true, kind: "autosave"))
+            {
+                Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+                Assert.Equal(int.Parse(mine.Get("version")) + 1, JsonDocument.Parse(await saved.Content.ReadAsStringAsync()).RootElement.GetProperty("version").GetInt32());
+            }
+
+            using var conflict = await theirs.Set("headline", "Le titre de la seconde").Set("standfirst", "Le chapô de la seconde.").PostAsync(second, script: true, kind: "autosave");
+            Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+            var answer = JsonDocument.Parse(await conflict.Content.ReadAsStringAsync()).RootElement;
+            Assert.Contains("Première Plume", answer.GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.Contains("Rien n’a été écrasé", answer.GetProperty("error").GetString(), StringComparison.Ordinal);
+            var current = await ArticleAsync(id);
+            Assert.Equal("Le titre de la première", current.Headline);
+            Assert.Equal("Un chapô.", current.Standfirst);
+
+            // Merge: the refused version was kept; each differing field offers both sides.
+            var mergeUrl = answer.GetProperty("merge").GetString()!;
+            var merge = await second.GetDocumentAsync(mergeUrl);
+            var fields = merge.QuerySelectorAll("fieldset").ToDictionary(f => f.QuerySelector("legend").Text(), f => f);
+            Assert.Equal(["Chapô", "Surtitre", "Titre"], fields.Keys.Order());
+            // Only the other person changed the kicker: theirs is proposed; both changed the headline: mine is.
+            Assert.Equal("theirs", fields["Surtitre"].QuerySelector("input:checked")!.GetAttribute("value"));
+            Assert.Equal("mine", fields["Titre"].QuerySelector("input:checked")!.GetAttribute("value"));
+            Assert.Equal("mine", fields["Chapô"].QuerySelector("input:checked")!.GetAttribute("value"));
+            var token = merge.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+            using (var merged = await second.PostAsync(mergeUrl, NewsroomSession.Form(token,
+                ("version", merge.QuerySelector("input[name=version]")!.GetAttribute("value")!),
+                ("keep-headline", "theirs"), ("keep-kicker", "theirs"), ("keep-standfirst", "mine"))))
+            {
+                Assert.Equal(HttpStatusCode.Redirect, merged.StatusCode);
+            }
+            var result = await ArticleAsync(id);
+            Assert.Equal("Le titre de la première", result.Headline);
+            Assert.Equal("Surtitre de la première", result.Kicker);
+            Assert.Equal("Le chapô de la seconde.", result.Standfirst);
+
+            // The form without script says the same (naming the last save: the merge), with a way to merge.
+            using var page = await theirs.PostAsync(second);
+            Assert.Equal(HttpStatusCode.Conflict, page.StatusCode);
+            var document = await Html.ParseAsync(page);
+            Assert.Contains("Seconde Plume a enregistré une autre version", document.QuerySelector(".nr-error").Text(), StringComparison.Ordinal);
+            Assert.Contains("/fusion/", document.QuerySelector("p.nr-conflict a")!.GetAttribute("href"), StringComparison.Ordinal);
+
+            // Choosing to keep one's own version means saving on top of the current one, knowingly.
+            var latest = (await ArticleAsync(id)).Version;
+            using var kept = await theirs.Set("version", latest.ToString()).PostAsync(second, script: true);
+            Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+            Assert.Equal("Le titre de la seconde", (await ArticleAsync(id)).Headline);
+        }
+    }
+
+    [Fact]
+    public async Task Every_save_keeps_a_revision_any_two_compare_and_an_old_one_restores()
+    {
+        var (section, author, _) = await SeedAsync();
+        var (editor, _) = await site.SignedInAsync(Roles.Editor);
+        using (editor)
+        {
+            var id = await WriteDraftAsync(editor, section, author, "Le pont sera fermé");
+            var first = int.Parse((await LoadAsync(editor, id)).Get("version"));
+            using (var second = await (await LoadAsync(editor, id)).Set("headline", "Le pont restera ouvert").Blocks(Block("paragraph", new { text = "Finalement, la mairie recule." })).PostAsync(editor))
+            {
+                Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
+            }
+            var list = await editor.GetDocumentAsync($"/newsroom/articles/{id}/revisions");
+            Assert.True(list.QuerySelectorAll("tbody tr").Length >= 2);
+
+            var diff = await editor.GetDocumentAsync($"/newsroom/articles/{id}/revisions?de={first}&a={first + 1}");
+            Assert.Contains(diff.QuerySelectorAll(".nr-diff del"), d => d.Text() == "sera fermé");
+            Assert.Contains(diff.QuerySelectorAll(".nr-diff ins"), d => d.Text() == "restera ouvert");
+            Assert.Contains(diff.QuerySelectorAll(".nr-diff ins"), d => d.Text().Contains("mairie", StringComparison.Ordinal));
+
+            using var restore = await editor.PostFormAsync($"/newsroom/articles/{id}/revisions/{first}/restaurer");
+            Assert.Equal(HttpStatusCode.Redirect, restore.StatusCode);
+            var restored = await ArticleAsync(id);
+            Assert.Equal("Le pont sera fermé", restored.Headline);
+            Assert.Equal(first + 2, restored.Version);
+            Assert.Equal("Premier paragraphe.", ((ParagraphBlock)ArticleBody.Parse(restored.Body).Blocks[0]).Text);
+            var kinds = await site.WithDbAsync(db => db.Revisions.Where(r => r.ArticleId == id).OrderBy(r => r.Version).Select(r => r.Kind).ToListAsync());
+            Assert.Equal($"restore:{first}", kinds[^1]);
+            Assert.Equal(HttpStatusCode.NotFound, (await editor.GetAsync($"/newsroom/articles/{id}/revisions?de=9999&a={first}")).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Changing_a_published_slug_keeps_every_old_address_answering_301()
+    {
+        var (section, author, _) = await SeedAsync();
+        var (editor, _) = await site.SignedInAsync(Roles.Editor);
+        using var reader = site.Reader();
+        using (editor)
+        {
+            var id = await WriteDraftAsync(editor, section, author, "Premier titre du pont");
+            using (var published = await ActAsync(editor, id, "publish")) { }
+            var original = (await ArticleAsync(id)).Slug;
+            var second = _content.Unique("deuxieme-adresse");
+            var third = _content.Unique("troisieme-adresse");
+
+            using (var renamed = await (await LoadAsync(editor, id)).Set("slug", second).PostAsync(editor))
+            {
+                Assert.Equal(HttpStatusCode.Redirect, renamed.StatusCode);
+            }
+            using (var old = await reader.GetAsync($"/article/{original}"))
+            {
+                Assert.Equal(HttpStatusCode.MovedPermanently, old.StatusCode);
+                Assert.Equal($"/article/{second}", old.Headers.Location!.OriginalString);
+            }
+            using (var renamedAgain = await (await LoadAsync(editor, id)).Set("slug", third).PostAsync(editor)) { }
+            // No chains: the first address goes straight to the newest.
+            Assert.Equal($"/article/{third}", (await reader.GetAsync($"/article/{original}")).Headers.Location!.OriginalString);
+            Assert.Equal($"/article/{third}", (await reader.GetAsync($"/article/{second}")).Headers.Location!.OriginalString);
+            Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/article/{third}")).StatusCode);
+
+            // Taking the first address back: it answers itself again, no loop.
+            using (var back = await (await LoadAsync(editor, id)).Set("slug", original).PostAsync(editor)) { }
+            Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/article/{original}")).StatusCode);
+            Assert.Equal($"/article/{original}", (await reader.GetAsync($"/article/{third}")).Headers.Location!.OriginalString);
+
+            // A slug another article uses is refused with a clear message.
+            var otherId = await WriteDraftAsync(editor, section, author, "Un autre article");
+            using var taken = await (await LoadAsync(editor, otherId)).Set("slug", original).PostAsync(editor);
+            Assert.Equal(HttpStatusCode.BadRequest, taken.StatusCode);
+            Assert.Contains("utilise déjà cette adresse", (await Html.ParseAsync(taken)).QuerySelector(".nr-error").Text(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Bad_input_gets_a_clear_message_and_no_500()
+    {
+        var (section, author, _) = await SeedAsync();
+        var (editor, _) = await site.SignedInAsync(Roles.Editor);
+        using (editor)
+        {
+            var id = await WriteDraftAsync(editor, section, author, "Un article à maltraiter");
+            using (var noSource = await (await LoadAsync(editor, id)).Blocks(Block("quote", new { text = "Une citation orpheline" })).PostAsync(editor))
+            {
+                Assert.Equal(HttpStatusCode.BadRequest, noSource.StatusCode);
+                Assert.Contains("Chaque citation doit indiquer sa source.", (await Html.ParseAsync(noSource)).QuerySelector(".nr-error").Text(), StringComparison.Ordinal);
+            }
+            using (var garbage = await (await LoadAsync(editor, id)).Set("body", "<p>pas du JSON</p>").Set("section", "999999").Set("slug", "Pas Un Slug").PostAsync(editor, script: true))
+            {
+                Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
+            }
+            using (var tooLong = await (await LoadAsync(editor, id)).Set("headline", new string('x', 301)).PostAsync(editor))
+            {
+                Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+            }
+            using (var past = await ActAsync(editor, id, "schedule", "2001-01-01T10:00"))
+            {
+                Assert.Equal(HttpStatusCode.BadRequest, past.StatusCode);
+            }
+            using (var nonsense = await ActAsync(editor, id, "explode"))
+            {
+                Assert.Equal(HttpStatusCode.BadRequest, nonsense.StatusCode);
+            }
+            Assert.Equal(HttpStatusCode.NotFound, (await editor.GetAsync("/newsroom/articles/987654321")).StatusCode);
+            Assert.Equal("Un article à maltraiter", (await ArticleAsync(id)).Headline);
+        }
+    }
+
+    [Fact]
+    public async Task Editors_curate_the_home_page_lead_and_featured_pieces()
+    {
+        var section = _content.Section();
+        var older = _content.Article(section, "Le dossier de la semaine", TestContent.Now.AddDays(-3));
+        var featured = _content.Article(section, "Une enquête mise en avant", TestContent.Now.AddDays(-2));
+        var newest = _content.Article(section, "La toute dernière dépêche", TestContent.Now);
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, older, featured, newest));
+        var (editor, _) = await site.SignedInAsync(Roles.Editor);
+        using var reader = site.Reader();
+        using (editor)
+        {
+            using var curated = await editor.PostFormAsync("/newsroom/une", ("lead", older.Id.ToString()), ("featured", featured.Id.ToString()), ("featured", ""));
+            Assert.Equal(HttpStatusCode.Redirect, curated.StatusCode);
+            var home = await reader.GetDocumentAsync("/");
+            Assert.Equal("Le dossier de la semaine", home.QuerySelector(".lead .card-headline").Text());
+            Assert.Equal(["Une enquête mise en avant"], home.QuerySelectorAll(".featured .card-headline").Select(h => h.Text()));
+            Assert.Contains(home.QuerySelectorAll(".latest .card-headline"), h => h.Text() == "La toute dernière dépêche");
+            Assert.DoesNotContain(home.QuerySelectorAll(".latest .card-headline"), h => h.Text() == "Le dossier de la semaine");
+
+            // Only published pieces can be chosen; clearing the choice gives the lead back to the newest.
+            var draft = _content.Article(section, "Brouillon", status: ArticleStatus.Draft);
+            await site.WithDbAsync(db => TestContent.SaveAsync(db, draft));
+            using var refused = await editor.PostFormAsync("/newsroom/une", ("lead", draft.Id.ToString()));
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            using var cleared = await editor.PostFormAsync("/newsroom/une", ("lead", ""));
+            Assert.Null((await reader.GetDocumentAsync("/")).QuerySelector(".featured"));
+        }
+    }
+
+    [Fact]
+    public async Task Admins_read_who_did_what_in_the_audit_log_and_manage_sections()
+    {
+        var (section, author, _) = await SeedAsync();
+        var (editor, _) = await site.SignedInAsync(Roles.Editor, "Éditrice Journalisée");
+        var (admin, _) = await site.SignedInAsync(Roles.Admin);
+        using var reader = site.Reader();
+        using (editor)
+        using (admin)
+        {
+            var id = await WriteDraftAsync(editor, section, author, "Un article audité");
+            using (var published = await ActAsync(editor, id, "publish")) { }
+            var log = await admin.GetDocumentAsync("/newsroom/journal");
+            Assert.Contains(log.QuerySelectorAll("tbody tr"), row => row.Text().Contains("Éditrice Journalisée", StringComparison.Ordinal) && row.Text().Contains("article.publish", StringComparison.Ordinal) && row.Text().Contains($"#{id}", StringComparison.Ordinal));
+
+            var newSlug = _content.Unique("rubrique-renommee");
+            using var renamed = await admin.PostFormAsync($"/newsroom/rubriques/{section.Id}", ("name", "Société"), ("slug", newSlug), ("description", "Renommée."), ("position", "3"));
+            Assert.Equal(HttpStatusCode.Redirect, renamed.StatusCode);
+            Assert.Equal($"/rubrique/{newSlug}", (await reader.GetAsync($"/rubrique/{section.Slug}")).Headers.Location!.OriginalString);
+            using var created = await editor.PostFormAsync("/newsroom/themes", ("name", "Nouveau thème " + newSlug), ("slug", ""));
+            Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+            using var invalid = await editor.PostFormAsync("/newsroom/themes", ("name", ""), ("slug", "Pas valide"));
+            Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        }
+    }
+}
+
+public sealed class WorkflowSqliteTests(SqliteSite site) : WorkflowTests(site), IClassFixture<SqliteSite>;
+
+public sealed class WorkflowPostgresTests(PostgresSite site) : WorkflowTests(site), IClassFixture<PostgresSite>;
