@@ -128,7 +128,8 @@ var newsroom = app.MapGroup("/newsroom").DisableAntiforgery()
     .RequireAuthorization(NewsroomServices.StaffPolicy)
     .AddEndpointFilter(NewsroomPages.SecurityHeaders)
     .AddEndpointFilter(NewsroomPages.RequireAntiforgery)
-    .AddEndpointFilter(NewsroomPages.RequireTwoFactorWhenMandatory);
+    .AddEndpointFilter(NewsroomPages.RequireTwoFactorWhenMandatory)
+    .AddEndpointFilter(ChangeFeedFilters.WaitForOwnChanges);
 newsroom.MapGet("/", DashboardPages.Get);
 newsroom.MapGet("/articles", DashboardPages.List);
 newsroom.MapPost("/articles", EditorPages.Create);

@@ -34,6 +34,9 @@ public abstract class KiosqueDb(DbContextOptions options) : IdentityDbContext<St
     /// <summary>Raised after a save that logged content changes, so this node reacts at once instead of at its next poll.</summary>
     public static event Action? ChangesLogged;
 
+    /// <summary>The newest change-log row this context wrote, so a request can wait until this node has applied it.</summary>
+    public long LastChangeId { get; private set; }
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
 
@@ -59,7 +62,7 @@ public abstract class KiosqueDb(DbContextOptions options) : IdentityDbContext<St
             var at = DateTime.UtcNow;
             var changes = pending.Select(p => p.Resolve()).Distinct().ToList();
             var after = await ArticleMemberships.ReadAsync(this, changes.Where(c => c.Scope == ChangeScope.Article).Select(c => c.Id).ToHashSet(), cancellationToken);
-            ContentChanges.AddRange(changes.Select(c => new ContentChange
+            var logged = changes.Select(c => new ContentChange
             {
                 At = at,
                 Scope = c.Scope,
@@ -67,8 +70,10 @@ public abstract class KiosqueDb(DbContextOptions options) : IdentityDbContext<St
                 Deleted = c.Deleted,
                 Before = c.Scope == ChangeScope.Article ? before.GetValueOrDefault(c.Id, "") : null,
                 After = c.Scope == ChangeScope.Article ? after.GetValueOrDefault(c.Id, "") : null,
-            }));
+            }).ToList();
+            ContentChanges.AddRange(logged);
             await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            LastChangeId = Math.Max(LastChangeId, logged.Max(c => c.Id));
             if (transaction is not null)
             {
                 await transaction.CommitAsync(cancellationToken);

@@ -78,6 +78,24 @@ public sealed partial class ChangeFeed(IServiceScopeFactory scopes, IEnumerable<
         }
     }
 
+    /// <summary>
+    /// Waits until this node's handlers have seen change <paramref name="id"/>, so whoever made a
+    /// change sees its effect (a fresh page, not the cached one) on their very next request.
+    /// </summary>
+    public async Task WaitForAsync(long id, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (_handlers.Length == 0 || Position >= id)
+        {
+            return;
+        }
+        _nudge.Release();
+        var deadline = DateTime.UtcNow + timeout;
+        while (Position < id && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5, cancellationToken);
+        }
+    }
+
     /// <summary>Hands over the next batch; true when there may be more.</summary>
     public async Task<bool> PollOnceAsync(CancellationToken cancellationToken)
     {
@@ -109,5 +127,25 @@ public sealed partial class ChangeFeed(IServiceScopeFactory scopes, IEnumerable<
     {
         _nudge.Dispose();
         base.Dispose();
+    }
+}
+
+public static class ChangeFeedFilters
+{
+    /// <summary>
+    /// After a newsroom action that changed content, waits (briefly) until this node has applied the
+    /// change, so the editor's next look at the public page shows it rather than a cached copy.
+    /// Other nodes follow within their poll interval.
+    /// </summary>
+    public static async ValueTask<object?> WaitForOwnChanges(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var result = await next(context);
+        var services = context.HttpContext.RequestServices;
+        var written = services.GetRequiredService<KiosqueDb>().LastChangeId;
+        if (written > 0)
+        {
+            await services.GetRequiredService<ChangeFeed>().WaitForAsync(written, TimeSpan.FromSeconds(2), context.HttpContext.RequestAborted);
+        }
+        return result;
     }
 }
