@@ -4,6 +4,7 @@ using System.Text.Unicode;
 using Kiosque;
 using Kiosque.Cli;
 using Kiosque.Jobs;
+using Kiosque.Media;
 using Kiosque.Site;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.FileProviders;
@@ -25,6 +26,7 @@ builder.Services.AddRazorComponents();
 builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
 builder.Services.AddProblemDetails();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeFeed>());
+builder.Services.AddHostedService(sp => sp.GetRequiredService<RenditionWorker>());
 
 var app = builder.Build();
 await app.Services.PrepareDatabaseAsync();
@@ -55,12 +57,17 @@ app.UseStaticFiles(new StaticFileOptions
         }
     },
 });
+// Public renditions only: originals live in {DataDirectory}/originals, which nothing serves.
 Directory.CreateDirectory(options.MediaDirectory);
 app.UseStaticFiles(new StaticFileOptions
 {
     RequestPath = "/media",
     FileProvider = new PhysicalFileProvider(options.MediaDirectory),
-    OnPrepareResponse = context => context.Context.Response.Headers[HeaderNames.CacheControl] = "public, max-age=86400",
+    // Rendition names carry a hash of their content (r/…): they never change, so readers and caches keep them.
+    OnPrepareResponse = context => context.Context.Response.Headers[HeaderNames.CacheControl] =
+        context.Context.Request.Path.StartsWithSegments("/media/" + RenditionPlan.RenditionsRoot)
+            ? "public, max-age=31536000, immutable"
+            : "public, max-age=86400",
 });
 
 // Reader site

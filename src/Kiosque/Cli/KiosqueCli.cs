@@ -1,18 +1,20 @@
 using System.CommandLine;
 using Kiosque.Data;
 using Kiosque.Demo;
+using Kiosque.Media;
 using Spectre.Console;
 
 namespace Kiosque.Cli;
 
 /// <summary>
-/// The admin verbs of the one executable: <c>kiosque migrate</c>, <c>kiosque demo generate</c>.
+/// The admin verbs of the one executable: <c>kiosque migrate</c>, <c>kiosque demo generate</c>,
+/// <c>kiosque media add</c>.
 /// Anything else starts the web server. Configuration options (<c>--Kiosque:DataDirectory=…</c>)
 /// work with both.
 /// </summary>
 public static class KiosqueCli
 {
-    private static readonly HashSet<string> Verbs = ["migrate", "demo"];
+    private static readonly HashSet<string> Verbs = ["migrate", "demo", "media"];
 
     /// <summary><c>--demo</c> is short for <c>--Kiosque:Demo=true</c>.</summary>
     public static string[] Normalize(string[] args) =>
@@ -75,7 +77,7 @@ public static class KiosqueCli
         });
         var demo = new Command("demo", "The demo newsroom.") { seed, generate };
 
-        var root = new RootCommand("Kiosque: serve the site (no verb) or run an admin verb.") { migrate, demo };
+        var root = new RootCommand("Kiosque: serve the site (no verb) or run an admin verb.") { migrate, demo, MediaCommands.Create(host.Services) };
         return await root.Parse(verbArgs).InvokeAsync();
     }
 }

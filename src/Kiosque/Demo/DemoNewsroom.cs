@@ -11,7 +11,7 @@ namespace Kiosque.Demo;
 /// The demo newsroom: original French content (Demo/newsroom.json) with locally generated photos,
 /// published over the weeks before the moment of seeding so the site looks alive.
 /// </summary>
-public sealed partial class DemoNewsroom(KiosqueDb db, MediaStore media, TimeProvider clock, ILogger<DemoNewsroom> logger)
+public sealed partial class DemoNewsroom(KiosqueDb db, MediaIngest ingest, TimeProvider clock, ILogger<DemoNewsroom> logger)
 {
     private const int HeroWidth = 1600, HeroHeight = 900, PortraitSize = 480;
 
@@ -113,11 +113,11 @@ public sealed partial class DemoNewsroom(KiosqueDb db, MediaStore media, TimePro
 
     private async Task<MediaAsset> SaveImageAsync(string fileName, int width, int height, int hue, string caption, string credit, string alt, DateTime at, CancellationToken cancellationToken)
     {
-        if (!media.Exists(fileName))
-        {
-            await media.SaveAsync(fileName, DemoImages.Jpeg(width, height, hue, StableSeed(fileName)), cancellationToken);
-        }
-        var item = new MediaAsset { FileName = fileName, Width = width, Height = height, Caption = caption, Credit = credit, Alt = alt, CreatedAt = at };
+        // Through the same ingest as an upload: the demo's pictures get renditions like any other.
+        using var bytes = new MemoryStream(DemoImages.Jpeg(width, height, hue, StableSeed(fileName)));
+        var prepared = await ingest.PrepareAsync(bytes, new MediaUpload(Path.GetFileName(fileName), credit, caption, alt), cancellationToken);
+        var item = prepared.Asset ?? throw new InvalidOperationException($"Demo picture {fileName}: {prepared.Error}");
+        item.CreatedAt = at;
         db.Media.Add(item);
         return item;
     }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Kiosque.Content;
 using Kiosque.Data;
+using Kiosque.Media;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -61,7 +62,7 @@ public static class ArticlePage
                 a.SeoDescription,
                 a.SectionId,
                 Section = new NavSection(a.Section.Slug, a.Section.Name),
-                Hero = a.HeroMedia == null ? null : new MediaRef(a.HeroMedia.FileName, a.HeroMedia.Width, a.HeroMedia.Height, a.HeroMedia.Alt, a.HeroMedia.Caption, a.HeroMedia.Credit),
+                Hero = a.HeroMedia == null ? null : new MediaRef(a.HeroMedia.FileName, a.HeroMedia.Width, a.HeroMedia.Height, a.HeroMedia.Alt, a.HeroMedia.Caption, a.HeroMedia.Credit, a.HeroMedia.RenditionsPath, a.HeroMedia.CropsPath),
                 Authors = a.Authors.OrderBy(p => p.Position).Select(p => new AuthorRef(p.Author.Slug, p.Author.Name)).ToList(),
                 Tags = a.Tags.OrderBy(t => t.Tag.Name).Select(t => new { t.TagId, t.Tag.Slug, t.Tag.Name }).ToList(),
                 Corrections = a.Corrections.OrderBy(c => c.At).Select(c => new CorrectionNote(c.At, c.Text)).ToList(),
@@ -88,12 +89,14 @@ public static class ArticlePage
             article.Section, article.Tags.Select(t => new TagRef(t.Slug, t.Name)).ToList(), related, url);
 
         var description = article.SeoDescription ?? article.Standfirst;
+        // The 16:9 crop around the editor's focal point, the shape social cards show.
+        var card = article.Hero is null ? null : Picture.Card(article.Hero);
         var meta = new PageMeta(article.SeoTitle ?? $"{article.Headline} — {options.Value.SiteName}", description, url)
         {
             OgType = "article",
-            ImageUrl = article.Hero is null ? null : format.Absolute(http.Request, article.Hero.Url),
-            ImageWidth = article.Hero?.Width,
-            ImageHeight = article.Hero?.Height,
+            ImageUrl = card is null ? null : format.Absolute(http.Request, card.Url),
+            ImageWidth = card?.Width,
+            ImageHeight = card?.Height,
             ImageAlt = article.Hero?.Alt,
             Properties =
             [
@@ -119,7 +122,7 @@ public static class ArticlePage
             return BodyReferences.None;
         }
         var media = mediaIds.Count == 0 ? [] : await db.Media.AsNoTracking().Where(m => mediaIds.Contains(m.Id))
-            .ToDictionaryAsync(m => m.Id, m => new MediaRef(m.FileName, m.Width, m.Height, m.Alt, m.Caption, m.Credit), cancellationToken);
+            .ToDictionaryAsync(m => m.Id, m => new MediaRef(m.FileName, m.Width, m.Height, m.Alt, m.Caption, m.Credit, m.RenditionsPath, m.CropsPath), cancellationToken);
         // Only published targets: a read-also link must never reveal a draft's headline.
         var articles = articleIds.Count == 0 ? [] : await db.Published().Where(a => articleIds.Contains(a.Id))
             .ToDictionaryAsync(a => a.Id, a => new ReadAlsoRef(a.Slug, a.Headline), cancellationToken);
@@ -144,7 +147,8 @@ public static class ArticlePage
                 ["name"] = a.Name,
                 ["url"] = format.Absolute(request, SiteFormat.AuthorPath(a.Slug)),
             }).ToList(),
-            ["image"] = article.Hero is null ? null : new[] { format.Absolute(request, article.Hero.Url) },
+            // 16:9, 4:3 and 1:1 crops: the shapes search engines pick from for article results.
+            ["image"] = article.Hero is null ? null : Picture.StructuredData(article.Hero).Select(i => format.Absolute(request, i.Url)).ToList(),
             ["articleSection"] = article.Section.Name,
             ["keywords"] = article.Tags.Select(t => t.Name).ToList(),
             ["isAccessibleForFree"] = true,

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Kiosque.Content;
+using Kiosque.Media;
 using Microsoft.Extensions.Localization;
 
 namespace Kiosque.Site;
@@ -69,20 +70,21 @@ public sealed class BodyRenderer(IStringLocalizer<SharedResource> text)
         return html.ToString();
     }
 
-    /// <summary>A figure with its caption and credit; the credit is mandatory on every image we show.</summary>
+    /// <summary>
+    /// A figure with its caption and credit; the credit is mandatory on every image we show. A figure
+    /// that is not lazy is the page's main picture (the hero), fetched first and drawn wide.
+    /// </summary>
     public string Figure(MediaRef media, string cssClass, bool lazy)
     {
-        var html = new StringBuilder(512);
+        var html = new StringBuilder(1536);
         AppendFigure(html, media, media.Caption, media.Credit, media.Alt, cssClass, lazy);
         return html.ToString();
     }
 
     private void AppendFigure(StringBuilder html, MediaRef media, string caption, string credit, string alt, string cssClass, bool lazy)
     {
-        html.Append("<figure class=\"").Append(cssClass).Append("\"><img src=\"").Append(Html.Encode(media.Url))
-            .Append("\" width=\"").Append(media.Width).Append("\" height=\"").Append(media.Height)
-            .Append("\" alt=\"").Append(Html.Encode(alt)).Append('"');
-        html.Append(lazy ? " loading=\"lazy\" decoding=\"async\">" : " fetchpriority=\"high\">");
+        html.Append("<figure class=\"").Append(cssClass).Append("\">");
+        Picture.Append(html, media, alt, lazy ? Picture.BodySizes : Picture.HeroSizes, lazy ? PictureLoading.Lazy : PictureLoading.Priority);
         html.Append("<figcaption>");
         if (caption.Length > 0)
         {
