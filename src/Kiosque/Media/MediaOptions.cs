@@ -23,6 +23,6 @@ public sealed class MediaOptions
     /// <summary>How often the worker looks for work another node asked for (a local upload wakes it at once).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>A starting server answers its first requests before the worker starts encoding.</summary>
-    public TimeSpan StartDelay { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>Once the server has started, it answers its first requests for this long before the worker starts encoding.</summary>
+    public TimeSpan StartDelay { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -24,6 +24,7 @@ public sealed partial class RenditionWorker(
     IServiceScopeFactory scopes,
     RenditionMaker maker,
     IOptions<MediaOptions> options,
+    IHostApplicationLifetime lifetime,
     TimeProvider clock,
     ILogger<RenditionWorker> logger) : BackgroundService
 {
@@ -50,6 +51,13 @@ public sealed partial class RenditionWorker(
         KiosqueDb.ChangesLogged += Nudge;
         try
         {
+            // Encoding waits until the server answers and has served its first pages: a starting
+            // node (the demo seeds ~45 pictures) is fast to show its pages, which need nothing from here.
+            var started = new TaskCompletionSource();
+            using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            {
+                await started.Task.WaitAsync(stoppingToken);
+            }
             await Task.Delay(options.Value.StartDelay, clock, stoppingToken);
             await RequeueOutdatedAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
