@@ -303,9 +303,17 @@ public sealed partial class MediaIngest(
     /// <summary>Reads the upload, giving up (null) as soon as it passes the limit: a huge body is never buffered whole.</summary>
     private static async Task<byte[]?> ReadLimitedAsync(Stream content, long maxBytes, CancellationToken cancellationToken)
     {
-        if (content.CanSeek && content.Length - content.Position > maxBytes)
+        if (content.CanSeek)
         {
-            return null;
+            var length = content.Length - content.Position;
+            if (length > maxBytes)
+            {
+                return null;
+            }
+            // A file or a buffered form field: one array of the right size, not a growing buffer and its copy.
+            var exact = new byte[length];
+            await content.ReadExactlyAsync(exact, cancellationToken);
+            return await content.ReadAsync(new byte[1], cancellationToken) == 0 ? exact : null;
         }
         using var buffer = new MemoryStream();
         var chunk = ArrayPool<byte>.Shared.Rent(81920);
