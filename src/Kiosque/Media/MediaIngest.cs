@@ -38,7 +38,7 @@ public sealed record MediaIngestResult(MediaAsset? Asset, MediaProblem? Problem,
     };
 
     /// <summary>What an HTTP upload handler returns on refusal: a ProblemDetails with the clear message.</summary>
-    public IResult ToProblem() => TypedResults.Problem(detail: Error, statusCode: HttpStatus, title: Error, extensions: new Dictionary<string, object?> { ["problem"] = Problem?.ToString() });
+    public IResult ToProblem() => TypedResults.Problem(detail: Error, statusCode: HttpStatus, extensions: new Dictionary<string, object?> { ["problem"] = Problem?.ToString() });
 
     internal static MediaIngestResult Refused(MediaProblem problem, string message) => new(null, problem, message);
 }
@@ -105,11 +105,11 @@ public sealed partial class MediaIngest(
         var credit = upload.Credit?.Trim() ?? "";
         var caption = upload.Caption?.Trim() ?? "";
         var alt = upload.Alt?.Trim() ?? "";
-        foreach (var (value, max, field) in new[] { (credit, CreditLength, "Media.Field.Credit"), (caption, CaptionLength, "Media.Field.Caption"), (alt, AltLength, "Media.Field.Alt") })
+        foreach (var (value, max, key) in new[] { (credit, CreditLength, "Media.Error.TooLong.Credit"), (caption, CaptionLength, "Media.Error.TooLong.Caption"), (alt, AltLength, "Media.Error.TooLong.Alt") })
         {
             if (value.Length > max)
             {
-                return (Refuse(MediaProblem.TextTooLong, "Media.Error.TextTooLong", text[field].Value, max), written);
+                return (Refuse(MediaProblem.TextTooLong, key, max), written);
             }
         }
 

@@ -90,6 +90,19 @@ public abstract class MediaIngestTests(KiosqueFactory site)
     }
 
     [Fact]
+    public async Task An_overlong_caption_is_refused_before_the_file_is_read()
+    {
+        site.SkipIfUnavailable();
+        var filesBefore = site.StoredFiles();
+
+        var result = await site.IngestAsync(new MemoryStream(TestImages.Jpeg(300, 200)), new MediaUpload("long.jpg", "Crédit", new string('a', 1001), "Texte"));
+
+        Assert.Equal(MediaProblem.TextTooLong, result.Problem);
+        Assert.Equal("La légende dépasse 1000 caractères : raccourcissez-la.", result.Error);
+        Assert.Equal(filesBefore, site.StoredFiles());
+    }
+
+    [Fact]
     public async Task A_refusal_speaks_the_site_language()
     {
         site.SkipIfUnavailable();
