@@ -18,7 +18,7 @@ public static class KiosqueServices
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddKiosqueDb(configuration);
-        services.AddSingleton<MediaStore>();
+        services.AddKiosqueMedia(configuration);
         services.AddSingleton<SiteFormat>();
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.AddSingleton<BodyRenderer>();

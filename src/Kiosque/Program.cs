@@ -8,6 +8,7 @@ using Kiosque.Data;
 using Kiosque.Feeds;
 using Kiosque.Jobs;
 using Kiosque.Newsroom;
+using Kiosque.Media;
 using Kiosque.Site;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.FileProviders;
@@ -32,6 +33,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddPageCache();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeFeed>());
 builder.Services.AddNewsroom();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<RenditionWorker>());
 
 var app = builder.Build();
 await app.Services.PrepareDatabaseAsync();
@@ -67,13 +69,17 @@ app.UseStaticFiles(new StaticFileOptions
         }
     },
 });
+// Public renditions only: originals live in {DataDirectory}/originals, which nothing serves.
 Directory.CreateDirectory(options.MediaDirectory);
 app.UseStaticFiles(new StaticFileOptions
 {
     RequestPath = "/media",
     FileProvider = new PhysicalFileProvider(options.MediaDirectory),
-    // A media file name is never reused for other bytes (uploads are named by content), so a year is safe.
-    OnPrepareResponse = context => context.Context.Response.Headers[HeaderNames.CacheControl] = "public, max-age=31536000, immutable",
+    // Rendition names carry a hash of their content (r/…): they never change, so readers and caches keep them.
+    OnPrepareResponse = context => context.Context.Response.Headers[HeaderNames.CacheControl] =
+        context.Context.Request.Path.StartsWithSegments("/media/" + RenditionPlan.RenditionsRoot)
+            ? "public, max-age=31536000, immutable"
+            : "public, max-age=86400",
 });
 
 app.UseAuthentication();

@@ -4,19 +4,20 @@ using Kiosque.Data;
 using Kiosque.Demo;
 using Kiosque.Newsroom;
 using Microsoft.EntityFrameworkCore;
+using Kiosque.Media;
 using Spectre.Console;
 
 namespace Kiosque.Cli;
 
 /// <summary>
 /// The admin verbs of the one executable: <c>kiosque migrate</c>, <c>kiosque demo generate</c>,
-/// <c>kiosque user add</c>.
+/// <c>kiosque user add</c>, <c>kiosque media add</c>.
 /// Anything else starts the web server. Configuration options (<c>--Kiosque:DataDirectory=…</c>)
 /// work with both.
 /// </summary>
 public static class KiosqueCli
 {
-    private static readonly HashSet<string> Verbs = ["migrate", "demo", "user"];
+    private static readonly HashSet<string> Verbs = ["migrate", "demo", "user", "media"];
 
     /// <summary><c>--demo</c> is short for <c>--Kiosque:Demo=true</c>.</summary>
     public static string[] Normalize(string[] args) =>
@@ -139,7 +140,7 @@ public static class KiosqueCli
         });
         var user = new Command("user", "Newsroom accounts.") { add };
 
-        var root = new RootCommand("Kiosque: serve the site (no verb) or run an admin verb.") { migrate, demo, user };
+        var root = new RootCommand("Kiosque: serve the site (no verb) or run an admin verb.") { migrate, demo, user, MediaCommands.Create(host.Services) };
         return await root.Parse(verbArgs).InvokeAsync();
     }
 

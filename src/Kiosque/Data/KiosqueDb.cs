@@ -213,6 +213,14 @@ public abstract class KiosqueDb(DbContextOptions options) : IdentityDbContext<St
             media.Property(m => m.Credit).HasMaxLength(300);
             media.Property(m => m.Caption).HasMaxLength(1000);
             media.Property(m => m.Alt).HasMaxLength(1000);
+            media.Property(m => m.Name).HasMaxLength(255);
+            media.Property(m => m.Sha256).HasMaxLength(64);
+            media.Property(m => m.OriginalPath).HasMaxLength(200);
+            media.Property(m => m.RenditionsPath).HasMaxLength(200);
+            media.Property(m => m.CropsPath).HasMaxLength(200);
+            media.Property(m => m.RenditionError).HasMaxLength(500);
+            // The rendition worker's poll: "what is still to do", on every node, every few seconds.
+            media.HasIndex(m => m.RenditionsPending);
         });
         modelBuilder.Entity<ContentChange>(change =>
         {

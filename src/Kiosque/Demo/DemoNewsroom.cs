@@ -11,7 +11,7 @@ namespace Kiosque.Demo;
 /// The demo newsroom: original French content (Demo/newsroom.json) with locally generated photos,
 /// published over the weeks before the moment of seeding so the site looks alive.
 /// </summary>
-public sealed partial class DemoNewsroom(KiosqueDb db, MediaStore media, TimeProvider clock, ILogger<DemoNewsroom> logger)
+public sealed partial class DemoNewsroom(KiosqueDb db, MediaIngest ingest, TimeProvider clock, ILogger<DemoNewsroom> logger)
 {
     private const int HeroWidth = 1600, HeroHeight = 900, PortraitSize = 480;
 
@@ -25,15 +25,16 @@ public sealed partial class DemoNewsroom(KiosqueDb db, MediaStore media, TimePro
         }
         var content = Load();
         var now = clock.GetUtcNow().UtcDateTime;
+        var pictures = await PreparePicturesAsync(content, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
         var sections = content.Sections.Select((s, i) => new Section { Slug = s.Slug, Name = s.Name, Description = s.Description, Position = i })
             .ToDictionary(s => s.Slug);
         var tags = content.Tags.Select(t => new Tag { Slug = t.Slug, Name = t.Name }).ToDictionary(t => t.Slug);
         var authors = new Dictionary<string, Author>();
-        foreach (var (a, i) in content.Authors.Select((a, i) => (a, i)))
+        foreach (var a in content.Authors)
         {
-            var photo = await SaveImageAsync($"demo/auteur-{a.Slug}.jpg", PortraitSize, PortraitSize, (i * 47) % 360, a.Name, "Le Courrier du Delta", $"Portrait de {a.Name}", now, cancellationToken);
+            var photo = UsePicture(pictures, PortraitName(a), now);
             authors[a.Slug] = new Author { Slug = a.Slug, Name = a.Name, Bio = a.Bio, Photo = photo };
         }
         db.AddRange(sections.Values);
@@ -45,7 +46,7 @@ public sealed partial class DemoNewsroom(KiosqueDb db, MediaStore media, TimePro
         {
             var published = now.AddHours(-demo.AgeHours);
             var updated = demo.UpdatedAfterHours is double after ? published.AddHours(after) : published;
-            var hero = await SaveImageAsync($"demo/{demo.Slug}.jpg", HeroWidth, HeroHeight, demo.Hero.Hue, demo.Hero.Caption, demo.Hero.Credit, demo.Hero.Alt, published, cancellationToken);
+            var hero = UsePicture(pictures, HeroName(demo), published);
             var status = Enum.TryParse<ArticleStatus>(demo.Status, ignoreCase: true, out var s) ? s : ArticleStatus.Published;
             var article = new Article
             {
@@ -77,7 +78,7 @@ public sealed partial class DemoNewsroom(KiosqueDb db, MediaStore media, TimePro
             var blocks = new List<Block>();
             foreach (var (element, i) in demo.Blocks.Select((b, i) => (b, i)))
             {
-                blocks.Add(await ToBlockAsync(element, demo.Slug, i, ids, article.PublishedAt ?? now, cancellationToken));
+                blocks.Add(await ToBlockAsync(element, demo.Slug, i, ids, pictures, article.PublishedAt ?? now, cancellationToken));
             }
             article.Body = ArticleBody.Of([.. blocks]).ToJson();
         }
@@ -88,14 +89,13 @@ public sealed partial class DemoNewsroom(KiosqueDb db, MediaStore media, TimePro
         return true;
     }
 
-    private async Task<Block> ToBlockAsync(JsonElement element, string slug, int index, Dictionary<string, int> ids, DateTime at, CancellationToken cancellationToken)
+    private async Task<Block> ToBlockAsync(JsonElement element, string slug, int index, Dictionary<string, int> ids, Dictionary<string, MediaAsset> pictures, DateTime at, CancellationToken cancellationToken)
     {
         var type = element.GetProperty("type").GetString();
         switch (type)
         {
             case "image":
-                var image = element.Deserialize<DemoImage>(ArticleBody.Json)!;
-                var stored = await SaveImageAsync($"demo/{slug}-{index}.jpg", 1200, 800, image.Hue, image.Caption, image.Credit, image.Alt, at, cancellationToken);
+                var stored = UsePicture(pictures, BodyImageName(slug, index), at);
                 await db.SaveChangesAsync(cancellationToken);
                 return new ImageBlock(stored.Id);
             case "readAlso":
@@ -111,13 +111,46 @@ public sealed partial class DemoNewsroom(KiosqueDb db, MediaStore media, TimePro
         }
     }
 
-    private async Task<MediaAsset> SaveImageAsync(string fileName, int width, int height, int hue, string caption, string credit, string alt, DateTime at, CancellationToken cancellationToken)
+    private sealed record PictureSpec(string FileName, int Width, int Height, int Hue, string Caption, string Credit, string Alt);
+
+    private static string PortraitName(DemoAuthor author) => $"demo/auteur-{author.Slug}.jpg";
+
+    private static string HeroName(DemoArticle article) => $"demo/{article.Slug}.jpg";
+
+    private static string BodyImageName(string slug, int index) => $"demo/{slug}-{index}.jpg";
+
+    /// <summary>
+    /// Every picture of the demo, made and taken in through the same ingest as an upload (so they get
+    /// renditions like any other), before the transaction. They are most of the seeding's work, so
+    /// they are made on every core at once.
+    /// </summary>
+    private async Task<Dictionary<string, MediaAsset>> PreparePicturesAsync(DemoContent content, CancellationToken cancellationToken)
     {
-        if (!media.Exists(fileName))
+        var specs = content.Authors.Select((a, i) => new PictureSpec(PortraitName(a), PortraitSize, PortraitSize, (i * 47) % 360, a.Name, "Le Courrier du Delta", $"Portrait de {a.Name}")).ToList();
+        foreach (var demo in content.Articles)
         {
-            await media.SaveAsync(fileName, DemoImages.Jpeg(width, height, hue, StableSeed(fileName)), cancellationToken);
+            specs.Add(new PictureSpec(HeroName(demo), HeroWidth, HeroHeight, demo.Hero.Hue, demo.Hero.Caption, demo.Hero.Credit, demo.Hero.Alt));
+            foreach (var (element, i) in demo.Blocks.Select((b, i) => (b, i)).Where(b => b.b.GetProperty("type").GetString() == "image"))
+            {
+                var image = element.Deserialize<DemoImage>(ArticleBody.Json)!;
+                specs.Add(new PictureSpec(BodyImageName(demo.Slug, i), 1200, 800, image.Hue, image.Caption, image.Credit, image.Alt));
+            }
         }
-        var item = new MediaAsset { FileName = fileName, Width = width, Height = height, Caption = caption, Credit = credit, Alt = alt, CreatedAt = at };
+        var prepared = new System.Collections.Concurrent.ConcurrentDictionary<string, MediaAsset>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(specs, parallel, async (spec, token) =>
+        {
+            using var bytes = new MemoryStream(DemoImages.Jpeg(spec.Width, spec.Height, spec.Hue, StableSeed(spec.FileName)));
+            var result = await ingest.PrepareAsync(bytes, new MediaUpload(Path.GetFileName(spec.FileName), spec.Credit, spec.Caption, spec.Alt), token);
+            prepared[spec.FileName] = result.Asset ?? throw new InvalidOperationException($"Demo picture {spec.FileName}: {result.Error}");
+        });
+        return new Dictionary<string, MediaAsset>(prepared);
+    }
+
+    private MediaAsset UsePicture(Dictionary<string, MediaAsset> pictures, string fileName, DateTime at)
+    {
+        var item = pictures[fileName];
+        item.CreatedAt = at;
         db.Media.Add(item);
         return item;
     }

@@ -2,29 +2,83 @@ using Microsoft.Extensions.Options;
 
 namespace Kiosque.Media;
 
-/// <summary>
-/// Where media files live: a folder under the data directory. Files are written to a temporary
-/// name and moved into place, so a crash never leaves a half-written file behind a real name.
-/// </summary>
-public sealed class MediaStore(IOptions<KiosqueOptions> options)
+/// <summary>Which side of the store a file lives on.</summary>
+public enum MediaArea
 {
-    public string Root { get; } = options.Value.MediaDirectory;
+    /// <summary>Renditions readers may fetch: stripped of every metadata, served under <c>/media</c>.</summary>
+    Public,
 
-    public async Task SaveAsync(string relativePath, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
+    /// <summary>Uploaded originals, with their metadata: never served.</summary>
+    Original,
+}
+
+/// <summary>
+/// Where media files live. Local disk now; an S3-compatible store will implement the same few
+/// calls for several nodes. Paths are relative, with forward slashes, and every write is
+/// all-or-nothing: a reader (or a crash) never sees half a file under its real name.
+/// </summary>
+public interface IMediaStore
+{
+    Task SaveAsync(MediaArea area, string path, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default);
+
+    Task<byte[]> ReadAsync(MediaArea area, string path, CancellationToken cancellationToken = default);
+
+    Task<bool> ExistsAsync(MediaArea area, string path, CancellationToken cancellationToken = default);
+
+    Task DeleteAsync(MediaArea area, string path, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// Folders under the data directory: <c>media/</c> (public, served as static files) and
+/// <c>originals/</c> (private, outside anything the web server maps).
+/// </summary>
+public sealed class LocalMediaStore(IOptions<KiosqueOptions> options) : IMediaStore
+{
+    public string PublicRoot { get; } = options.Value.MediaDirectory;
+
+    public string OriginalsRoot { get; } = Path.Combine(options.Value.FullDataDirectory, "originals");
+
+    public async Task SaveAsync(MediaArea area, string path, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
     {
-        var path = FullPath(relativePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp-" + Guid.NewGuid().ToString("N");
-        await File.WriteAllBytesAsync(temporary, bytes, cancellationToken);
-        File.Move(temporary, path, overwrite: true);
+        var full = FullPath(area, path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temporary = full + ".tmp-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+            {
+                await file.WriteAsync(bytes, cancellationToken);
+                // On disk before the rename, so a power cut cannot leave an empty file under the real name.
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
     }
 
-    public bool Exists(string relativePath) => File.Exists(FullPath(relativePath));
+    public Task<byte[]> ReadAsync(MediaArea area, string path, CancellationToken cancellationToken = default) =>
+        File.ReadAllBytesAsync(FullPath(area, path), cancellationToken);
 
-    private string FullPath(string relativePath)
+    public Task<bool> ExistsAsync(MediaArea area, string path, CancellationToken cancellationToken = default) =>
+        Task.FromResult(File.Exists(FullPath(area, path)));
+
+    public Task DeleteAsync(MediaArea area, string path, CancellationToken cancellationToken = default)
     {
-        var path = Path.GetFullPath(Path.Combine(Root, relativePath));
-        if (!path.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        File.Delete(FullPath(area, path));
+        return Task.CompletedTask;
+    }
+
+    private string FullPath(MediaArea area, string relativePath)
+    {
+        var root = area == MediaArea.Public ? PublicRoot : OriginalsRoot;
+        var path = Path.GetFullPath(Path.Combine(root, relativePath));
+        if (!path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
             throw new ArgumentException($"'{relativePath}' is outside the media folder.", nameof(relativePath));
         }

@@ -4,7 +4,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Kiosque.Site;
 
-public sealed record MediaRef(string FileName, int Width, int Height, string Alt, string Caption, string Credit)
+/// <summary>
+/// A picture as pages show it. <see cref="RenditionsPath"/> and <see cref="CropsPath"/> are set once
+/// the background worker has made the renditions; until then pages show <see cref="FileName"/>.
+/// Markup comes from <see cref="Media.Picture"/>.
+/// </summary>
+public sealed record MediaRef(string FileName, int Width, int Height, string Alt, string Caption, string Credit, string? RenditionsPath = null, string? CropsPath = null)
 {
     public string Url => SiteFormat.MediaPath(FileName);
 }
@@ -48,7 +53,7 @@ public static class ArticleCards
             a.PublishedAt!.Value,
             a.Section.Slug,
             a.Section.Name,
-            a.HeroMedia == null ? null : new MediaRef(a.HeroMedia.FileName, a.HeroMedia.Width, a.HeroMedia.Height, a.HeroMedia.Alt, a.HeroMedia.Caption, a.HeroMedia.Credit),
+            a.HeroMedia == null ? null : new MediaRef(a.HeroMedia.FileName, a.HeroMedia.Width, a.HeroMedia.Height, a.HeroMedia.Alt, a.HeroMedia.Caption, a.HeroMedia.Credit, a.HeroMedia.RenditionsPath, a.HeroMedia.CropsPath),
             a.Authors.OrderBy(p => p.Position).Select(p => new AuthorRef(p.Author.Slug, p.Author.Name)).ToList()));
 
     public static IQueryable<Article> NewestFirst(this IQueryable<Article> articles) =>

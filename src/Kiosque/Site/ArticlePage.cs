@@ -2,6 +2,7 @@ using Kiosque.Caching;
 using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Feeds;
+using Kiosque.Media;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
@@ -64,7 +65,7 @@ public static class ArticlePage
                 a.SectionId,
                 a.HeroMediaId,
                 Section = new NavSection(a.Section.Slug, a.Section.Name),
-                Hero = a.HeroMedia == null ? null : new MediaRef(a.HeroMedia.FileName, a.HeroMedia.Width, a.HeroMedia.Height, a.HeroMedia.Alt, a.HeroMedia.Caption, a.HeroMedia.Credit),
+                Hero = a.HeroMedia == null ? null : new MediaRef(a.HeroMedia.FileName, a.HeroMedia.Width, a.HeroMedia.Height, a.HeroMedia.Alt, a.HeroMedia.Caption, a.HeroMedia.Credit, a.HeroMedia.RenditionsPath, a.HeroMedia.CropsPath),
                 Authors = a.Authors.OrderBy(p => p.Position).Select(p => new AuthorRef(p.Author.Slug, p.Author.Name)).ToList(),
                 Tags = a.Tags.OrderBy(t => t.Tag.Name).Select(t => new { t.TagId, t.Tag.Slug, t.Tag.Name }).ToList(),
                 Corrections = a.Corrections.OrderBy(c => c.At).Select(c => new CorrectionNote(c.At, c.Text)).ToList(),
@@ -96,12 +97,14 @@ public static class ArticlePage
         var description = string.IsNullOrWhiteSpace(article.SeoDescription) ? article.Standfirst : article.SeoDescription;
         var origin = format.Absolute(http.Request, "");
         var sectionUrl = format.Absolute(http.Request, SiteFormat.SectionPath(article.Section.Slug));
+        // The 16:9 crop around the editor's focal point, the shape social cards show.
+        var card = article.Hero is null ? null : Picture.Card(article.Hero);
         var meta = new PageMeta(string.IsNullOrWhiteSpace(article.SeoTitle) ? $"{article.Headline} — {options.Value.SiteName}" : article.SeoTitle, description, url)
         {
             OgType = "article",
-            ImageUrl = article.Hero is null ? null : format.Absolute(http.Request, article.Hero.Url),
-            ImageWidth = article.Hero?.Width,
-            ImageHeight = article.Hero?.Height,
+            ImageUrl = card is null ? null : format.Absolute(http.Request, card.Url),
+            ImageWidth = card?.Width,
+            ImageHeight = card?.Height,
             ImageAlt = article.Hero?.Alt,
             Properties =
             [
@@ -144,7 +147,7 @@ public static class ArticlePage
             return BodyReferences.None;
         }
         var media = mediaIds.Count == 0 ? [] : await db.Media.AsNoTracking().Where(m => mediaIds.Contains(m.Id))
-            .ToDictionaryAsync(m => m.Id, m => new MediaRef(m.FileName, m.Width, m.Height, m.Alt, m.Caption, m.Credit), cancellationToken);
+            .ToDictionaryAsync(m => m.Id, m => new MediaRef(m.FileName, m.Width, m.Height, m.Alt, m.Caption, m.Credit, m.RenditionsPath, m.CropsPath), cancellationToken);
         // Only published targets: a read-also link must never reveal a draft's headline.
         var articles = articleIds.Count == 0 ? [] : await db.Published().Where(a => articleIds.Contains(a.Id))
             .ToDictionaryAsync(a => a.Id, a => new ReadAlsoRef(a.Slug, a.Headline), cancellationToken);

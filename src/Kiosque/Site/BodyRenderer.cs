@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.RegularExpressions;
 using System.Text.Unicode;
 using Kiosque.Content;
+using Kiosque.Media;
 using Microsoft.Extensions.Localization;
 
 namespace Kiosque.Site;
@@ -76,18 +77,25 @@ public sealed partial class BodyRenderer(IStringLocalizer<SharedResource> text)
     /// <summary>A figure with its caption and credit; the credit is mandatory on every image we show.</summary>
     public string Figure(MediaRef media, string cssClass, bool lazy, Uri? absoluteBase = null)
     {
-        var html = new StringBuilder(512);
+        var html = new StringBuilder(1536);
         AppendFigure(html, media, media.Caption, media.Credit, media.Alt, cssClass, lazy, absoluteBase);
         return html.ToString();
     }
 
     private void AppendFigure(StringBuilder html, MediaRef media, string caption, string credit, string alt, string cssClass, bool lazy, Uri? absoluteBase)
     {
-        html.Append("<figure class=\"").Append(cssClass).Append("\"><img src=\"").Append(Html.Encode(Link(media.Url, absoluteBase)))
-            .Append("\" width=\"").Append(media.Width).Append("\" height=\"").Append(media.Height)
-            .Append("\" alt=\"").Append(Html.Encode(alt)).Append('"');
-        // Loading hints matter on our page only; a feed reader lays the HTML out its own way.
-        html.Append(absoluteBase is not null ? ">" : lazy ? " loading=\"lazy\" decoding=\"async\">" : " fetchpriority=\"high\">");
+        html.Append("<figure class=\"").Append(cssClass).Append("\">");
+        if (absoluteBase is not null)
+        {
+            // A feed reader lays the HTML out its own way: one plain image at an absolute address.
+            html.Append("<img src=\"").Append(Html.Encode(Link(media.Url, absoluteBase)))
+                .Append("\" width=\"").Append(media.Width).Append("\" height=\"").Append(media.Height)
+                .Append("\" alt=\"").Append(Html.Encode(alt)).Append("\">");
+        }
+        else
+        {
+            Picture.Append(html, media, alt, lazy ? Picture.BodySizes : Picture.HeroSizes, lazy ? PictureLoading.Lazy : PictureLoading.Priority);
+        }
         html.Append("<figcaption>");
         if (caption.Length > 0)
         {

@@ -61,7 +61,7 @@ public static class ListPages
                 a.Name,
                 a.Bio,
                 a.PhotoMediaId,
-                Photo = a.Photo == null ? null : new MediaRef(a.Photo.FileName, a.Photo.Width, a.Photo.Height, a.Photo.Alt, a.Photo.Caption, a.Photo.Credit),
+                Photo = a.Photo == null ? null : new MediaRef(a.Photo.FileName, a.Photo.Width, a.Photo.Height, a.Photo.Alt, a.Photo.Caption, a.Photo.Credit, a.Photo.RenditionsPath, a.Photo.CropsPath),
             })
             .FirstOrDefaultAsync(cancellationToken);
         if (author is null)

@@ -46,16 +46,15 @@ public static class StructuredData
     /// the media library makes is one more ImageObject in this list; for now it holds the hero
     /// as uploaded.
     /// </summary>
+    /// <summary>16:9, 4:3 and 1:1 crops around the focal point: the shapes search engines pick from.</summary>
     public static List<Dictionary<string, object>> ArticleImages(MediaRef hero, string origin) =>
-    [
-        new()
+        Kiosque.Media.Picture.StructuredData(hero).Select(image => new Dictionary<string, object>
         {
             ["@type"] = "ImageObject",
-            ["url"] = origin + hero.Url,
-            ["width"] = hero.Width,
-            ["height"] = hero.Height,
-        },
-    ];
+            ["url"] = origin + image.Url,
+            ["width"] = image.Width,
+            ["height"] = image.Height,
+        }).ToList();
 
     public static string NewsArticle(ArticleView article, string description, string origin, SiteFormat format, KiosqueOptions options)
     {

@@ -78,6 +78,9 @@ public class KiosqueFactory : WebApplicationFactory<Program>
         builder.UseSetting("Kiosque:DataDirectory", DataDirectory);
         builder.UseSetting("Kiosque:PublicUrl", "https://journal.test");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Tests make renditions when they mean to (RenditionWorker.RunPendingAsync), so the demo's
+        // pictures do not keep two cores busy under every other test.
+        builder.UseSetting("Kiosque:Media:BackgroundRenditions", "false");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -325,18 +325,63 @@ namespace Kiosque.Data.Migrations.Postgres
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
 
+                    b.Property<string>("CropsPath")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)");
 
+                    b.Property<double>("FocalX")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("FocalY")
+                        .HasColumnType("double precision");
+
                     b.Property<int>("Height")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("OriginalPath")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("RenditionAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RenditionError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime?>("RenditionLeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RenditionsPath")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("RenditionsPending")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("RenditionsVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<int>("Width")
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("RenditionsPending");
 
                     b.ToTable("Media");
                 });

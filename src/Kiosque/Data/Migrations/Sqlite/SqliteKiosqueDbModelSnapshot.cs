@@ -308,18 +308,63 @@ namespace Kiosque.Data.Migrations.Sqlite
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CropsPath")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
+                    b.Property<double>("FocalX")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("FocalY")
+                        .HasColumnType("REAL");
+
                     b.Property<int>("Height")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OriginalPath")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RenditionAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RenditionError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RenditionLeaseUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RenditionsPath")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("RenditionsPending")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RenditionsVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Width")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("RenditionsPending");
 
                     b.ToTable("Media");
                 });
