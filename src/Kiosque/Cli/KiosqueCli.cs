@@ -2,9 +2,9 @@ using System.CommandLine;
 using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Demo;
+using Kiosque.Media;
 using Kiosque.Newsroom;
 using Microsoft.EntityFrameworkCore;
-using Kiosque.Media;
 using Spectre.Console;
 
 namespace Kiosque.Cli;

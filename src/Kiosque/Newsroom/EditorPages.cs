@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Kiosque.Content;
 using Kiosque.Data;
+using Kiosque.Media;
 using Kiosque.Site;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
@@ -204,6 +205,15 @@ public static class EditorPages
         if (action is "publish" or "schedule" or "unpublish" && !staff.IsEditor)
         {
             return NewsroomPages.Forbidden(http);
+        }
+        if (action is "publish" or "schedule")
+        {
+            // Every picture a reader will see needs its credit, caption and alt text first.
+            var missing = await MediaRules.MissingCaptionsAsync(db, article, text, cancellationToken);
+            if (missing.Count > 0)
+            {
+                return NewsroomPages.Message(http, text["Newsroom.Editor.StatusRefused"], string.Join(" ", missing), StatusCodes.Status400BadRequest);
+            }
         }
         string? error = null;
         switch (action)

@@ -42,6 +42,34 @@ public abstract class WorkflowTests(KiosqueFactory site)
     private Task<Article> ArticleAsync(int id) =>
         site.WithDbAsync(db => db.Articles.AsNoTracking().Include(a => a.Authors).Include(a => a.Tags).FirstAsync(a => a.Id == id));
 
+    [Fact]
+    public async Task An_article_whose_hero_lacks_a_credit_cannot_be_published()
+    {
+        var (section, author, _) = await SeedAsync();
+        var (editor, _) = await site.SignedInAsync(Roles.Editor);
+        using (editor)
+        {
+            var id = await WriteDraftAsync(editor, section, author, "Une photo sans crédit");
+            var photo = new MediaAsset { FileName = "test/sans-credit.jpg", Width = 1600, Height = 900, Caption = "Une place", Credit = "", Alt = "Une place vide", CreatedAt = DateTime.UtcNow };
+            await site.WithDbAsync(async db =>
+            {
+                db.Media.Add(photo);
+                await db.SaveChangesAsync();
+                var article = await db.Articles.FirstAsync(a => a.Id == id);
+                article.HeroMediaId = photo.Id;
+                await db.SaveChangesAsync();
+            });
+
+            using var refused = await ActAsync(editor, id, "publish");
+
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var page = await refused.Content.ReadAsStringAsync();
+            Assert.Contains("Il manque le crédit à l’image", page, StringComparison.Ordinal);
+            Assert.Contains("en tête d’article", page, StringComparison.Ordinal);
+            Assert.NotEqual(ArticleStatus.Published, (await ArticleAsync(id)).Status);
+        }
+    }
+
     private static async Task<HttpResponseMessage> ActAsync(HttpClient client, int id, string action, string? scheduledAt = null)
     {
         var token = await client.TokenAsync($"/newsroom/articles/{id}");
