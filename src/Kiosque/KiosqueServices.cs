@@ -2,6 +2,7 @@ using Kiosque.Data;
 using Kiosque.Demo;
 using Kiosque.Jobs;
 using Kiosque.Media;
+using Kiosque.Search;
 using Kiosque.Site;
 
 namespace Kiosque;
@@ -24,6 +25,7 @@ public static class KiosqueServices
         services.AddScoped<DemoNewsroom>();
         services.AddScoped<DemoGenerator>();
         services.AddSingleton<ChangeFeed>();
+        services.AddKiosqueSearch();
         return services;
     }
 

@@ -4,6 +4,7 @@ using System.Text.Unicode;
 using Kiosque;
 using Kiosque.Cli;
 using Kiosque.Jobs;
+using Kiosque.Search;
 using Kiosque.Site;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.FileProviders;
@@ -24,7 +25,10 @@ builder.Services.AddRazorComponents();
 // French text is served as UTF-8, not as &#xE9; entities that triple its size.
 builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
 builder.Services.AddProblemDetails();
+// The JSON API too: French text as UTF-8, not \u00e9 escapes.
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All));
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeFeed>());
+builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndexer>());
 
 var app = builder.Build();
 await app.Services.PrepareDatabaseAsync();
@@ -70,6 +74,10 @@ app.MapGet("/rubrique/{slug}", ListPages.Section);
 app.MapGet("/theme/{slug}", ListPages.Tag);
 app.MapGet("/auteur/{slug}", ListPages.Author);
 app.MapGet("/partager/mastodon", ShareMastodon.Get);
+app.MapGet("/recherche", SearchPage.Get);
+
+// Public JSON
+app.MapGet("/api/recherche", SearchPage.Api);
 app.MapFallback(SitePages.NotFoundAsync);
 
 CultureInfo.DefaultThreadCurrentCulture = options.CultureInfo;

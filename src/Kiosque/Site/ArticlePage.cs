@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Kiosque.Content;
 using Kiosque.Data;
+using Kiosque.Search;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -44,7 +45,7 @@ public static class ArticlePage
     };
 
     /// <summary>GET /article/{slug}: published articles only; an old slug answers 301, anything else 404.</summary>
-    public static async Task<IResult> Get(string slug, HttpContext http, KiosqueDb db, SiteFormat format, BodyRenderer renderer, IOptions<KiosqueOptions> options, CancellationToken cancellationToken)
+    public static async Task<IResult> Get(string slug, HttpContext http, KiosqueDb db, SiteFormat format, BodyRenderer renderer, SearchIndex search, IOptions<KiosqueOptions> options, CancellationToken cancellationToken)
     {
         var article = await db.Published().Where(a => a.Slug == slug)
             .Select(a => new
@@ -75,10 +76,8 @@ public static class ArticlePage
 
         var body = ArticleBody.Parse(article.Body);
         var refs = await LoadReferencesAsync(db, body, cancellationToken);
-        var tagIds = article.Tags.Select(t => t.TagId).ToList();
-        var related = await db.Published()
-            .Where(a => a.Id != article.Id && (a.SectionId == article.SectionId || a.Tags.Any(t => tagIds.Contains(t.TagId))))
-            .NewestFirst().Take(RelatedCount).ToCards().ToListAsync(cancellationToken);
+        var related = await RelatedAsync(db, search, article.Id, $"{article.Headline}\n{article.Standfirst}\n{BodyRenderer.ToPlainText(body)}",
+            article.SectionId, article.Section.Slug, article.Tags.Select(t => (t.TagId, t.Slug)).ToList(), cancellationToken);
 
         var url = format.Absolute(http.Request, SiteFormat.ArticlePath(article.Slug));
         var updated = article.UpdatedAt - article.PublishedAt > UpdateThreshold ? article.UpdatedAt : (DateTime?)null;
@@ -107,6 +106,30 @@ public static class ArticlePage
         };
         var chrome = new Chrome(meta, await db.NavSectionsAsync(cancellationToken), article.Section.Slug);
         return SitePages.Render<ArticleViewPage>(new { Chrome = chrome, Article = view });
+    }
+
+    /// <summary>
+    /// Related pieces from the search index (MoreLikeThis over the text, shared tags and section,
+    /// recent ones favoured), read back through <c>Published()</c>. While the index cannot answer
+    /// (first build, failure), the plain query: same section or a shared tag, newest first.
+    /// </summary>
+    private static async Task<List<ArticleCard>> RelatedAsync(KiosqueDb db, SearchIndex search, int id, string text, int sectionId, string sectionSlug, List<(int Id, string Slug)> tags, CancellationToken cancellationToken)
+    {
+        // A few spare ones in case the index still lists a piece unpublished a moment ago.
+        var ids = search.Related(id, text, tags.Select(t => t.Slug).ToList(), sectionSlug, RelatedCount + 2);
+        if (ids is not null)
+        {
+            if (ids.Count == 0)
+            {
+                return [];
+            }
+            var cards = await db.Published().Where(a => ids.Contains(a.Id)).ToCards().ToDictionaryAsync(c => c.Id, cancellationToken);
+            return ids.Where(cards.ContainsKey).Select(i => cards[i]).Take(RelatedCount).ToList();
+        }
+        var tagIds = tags.Select(t => t.Id).ToList();
+        return await db.Published()
+            .Where(a => a.Id != id && (a.SectionId == sectionId || a.Tags.Any(t => tagIds.Contains(t.TagId))))
+            .NewestFirst().Take(RelatedCount).ToCards().ToListAsync(cancellationToken);
     }
 
     /// <summary>The images and read-also targets a body points to, in two queries whatever its length.</summary>
