@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Kiosque.Content;
 using Kiosque.Data;
 using Lucene.Net.Documents;
@@ -22,7 +23,18 @@ public static class SearchFields
     /// <summary>Publication date (or last update, for drafts) as UTC ticks: range filters, sorting and the recency boost.</summary>
     public const string Date = "date";
 
+    /// <summary>
+    /// Everything a reader may search for, analysed: headline, kicker, standfirst, body, quotes
+    /// and their sources, authors, tags and section, one value each. Every word is matched here
+    /// only, so a search reads one list of documents per word instead of one per part of the
+    /// article; the headline is analysed once more on its own, to rank its matches higher.
+    /// </summary>
+    public const string Text = "text";
+
+    /// <summary>Analysed for the ranking boost, and stored.</summary>
     public const string Headline = "headline";
+
+    // Stored only (shown in results, read back for snippets).
     public const string Kicker = "kicker";
     public const string Standfirst = "standfirst";
     public const string Body = "body";
@@ -31,7 +43,6 @@ public static class SearchFields
     public const string Quotes = "quotes";
 
     public const string Authors = "authors";
-    public const string Tags = "tags";
     public const string Section = "section";
 
     public const string SectionSlug = "section_slug";
@@ -104,21 +115,29 @@ public static class ArticleDocuments
             new Int64Field(SearchFields.Date, article.Date.Ticks, Field.Store.YES),
             new NumericDocValuesField(SearchFields.Date, article.Date.Ticks),
             new TextField(SearchFields.Headline, article.Headline, Field.Store.YES),
-            new TextField(SearchFields.Kicker, article.Kicker, Field.Store.YES),
-            new TextField(SearchFields.Standfirst, article.Standfirst, Field.Store.YES),
-            new TextField(SearchFields.Body, body, Field.Store.YES),
-            new TextField(SearchFields.Quotes, quotes, Field.Store.YES),
-            new TextField(SearchFields.Section, article.SectionName, Field.Store.YES),
+            new StoredField(SearchFields.Kicker, article.Kicker),
+            new StoredField(SearchFields.Standfirst, article.Standfirst),
+            new StoredField(SearchFields.Body, body),
+            new StoredField(SearchFields.Quotes, quotes),
+            new StoredField(SearchFields.Section, article.SectionName),
             new StringField(SearchFields.SectionSlug, article.SectionSlug, Field.Store.YES),
         };
+        foreach (var text in (IEnumerable<string>)[article.Headline, article.Kicker, article.Standfirst, body, quotes, article.SectionName])
+        {
+            if (text.Length > 0)
+            {
+                document.Add(new TextField(SearchFields.Text, text, Field.Store.NO));
+            }
+        }
         foreach (var author in article.Authors)
         {
-            document.Add(new TextField(SearchFields.Authors, author.Name, Field.Store.YES));
+            document.Add(new StoredField(SearchFields.Authors, author.Name));
+            document.Add(new TextField(SearchFields.Text, author.Name, Field.Store.NO));
             document.Add(new StringField(SearchFields.AuthorSlug, author.Slug, Field.Store.NO));
         }
         foreach (var tag in article.Tags)
         {
-            document.Add(new TextField(SearchFields.Tags, tag.Name, Field.Store.NO));
+            document.Add(new TextField(SearchFields.Text, tag.Name, Field.Store.NO));
             document.Add(new StringField(SearchFields.TagSlug, tag.Slug, Field.Store.NO));
         }
         return document;
@@ -127,54 +146,67 @@ public static class ArticleDocuments
     /// <summary>
     /// The body's prose (paragraphs, headings, lists, captions, embeds' titles) and, apart, what it
     /// quotes from others with the sources: both are searched, and a snippet can come from either.
-    /// A body that cannot be read is indexed without its text rather than stopping the indexer.
+    /// It reads the stored JSON as a plain document rather than through the typed blocks of
+    /// <see cref="ArticleBody"/>: a rebuild reads every body in the archive, and the polymorphic
+    /// reader costs several times more per body. A body that cannot be read is indexed without its
+    /// text rather than stopping the indexer.
     /// </summary>
     public static (string Body, string Quotes) SplitBody(string json)
     {
-        ArticleBody parsed;
+        var body = new StringBuilder(json.Length);
+        var quotes = new StringBuilder();
         try
         {
-            parsed = ArticleBody.Parse(json);
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("blocks", out var blocks) || blocks.ValueKind != JsonValueKind.Array)
+            {
+                return ("", "");
+            }
+            foreach (var block in blocks.EnumerateArray())
+            {
+                switch (Text(block, "type"))
+                {
+                    case "paragraph":
+                        body.AppendLine(InlineMarkup.ToPlainText(Text(block, "text") ?? ""));
+                        break;
+                    case "heading":
+                        body.AppendLine(Text(block, "text"));
+                        break;
+                    case "list" when block.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array:
+                        foreach (var item in items.EnumerateArray())
+                        {
+                            body.AppendLine(InlineMarkup.ToPlainText(item.ValueKind == JsonValueKind.String ? item.GetString()! : ""));
+                        }
+                        break;
+                    case "image":
+                        body.AppendLine(Text(block, "caption"));
+                        break;
+                    case "embed":
+                        body.AppendLine(Text(block, "title"));
+                        break;
+                    case "quote":
+                        quotes.Append("« ").Append(Text(block, "text")).Append(" » — ");
+                        if (block.TryGetProperty("source", out var source))
+                        {
+                            quotes.Append(Text(source, "name"));
+                        }
+                        quotes.AppendLine().AppendLine(Text(block, "note"));
+                        break;
+                    default:
+                        break;
+                }
+            }
         }
-        catch (Exception exception) when (exception is InvalidArticleBodyException or System.Text.Json.JsonException or NotSupportedException)
+        catch (JsonException)
         {
             return ("", "");
         }
-        var body = new StringBuilder(json.Length);
-        var quotes = new StringBuilder();
-        foreach (var block in parsed.Blocks)
-        {
-            switch (block)
-            {
-                case ParagraphBlock p:
-                    body.AppendLine(InlineMarkup.ToPlainText(p.Text));
-                    break;
-                case HeadingBlock h:
-                    body.AppendLine(h.Text);
-                    break;
-                case ListBlock l:
-                    foreach (var item in l.Items)
-                    {
-                        body.AppendLine(InlineMarkup.ToPlainText(item));
-                    }
-                    break;
-                case ImageBlock { Caption: not null } i:
-                    body.AppendLine(i.Caption);
-                    break;
-                case EmbedBlock { Title: not null } e:
-                    body.AppendLine(e.Title);
-                    break;
-                case QuoteBlock q:
-                    quotes.Append("« ").Append(q.Text).Append(" » — ").AppendLine(q.Source.Name);
-                    if (!string.IsNullOrWhiteSpace(q.Note))
-                    {
-                        quotes.AppendLine(q.Note);
-                    }
-                    break;
-                default:
-                    break;
-            }
-        }
         return (body.ToString(), quotes.ToString());
     }
+
+    private static string? Text(JsonElement element, string property) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 }

@@ -36,6 +36,9 @@ public sealed class FrenchSearchAnalyzer : Analyzer
         return new TokenStreamComponents(source, stream);
     }
 
+    /// <summary>A phrase never runs from one part of an article into the next (headline into body…).</summary>
+    public override int GetPositionIncrementGap(string fieldName) => 100;
+
     /// <summary>The analysed terms of a text, in order, with where each came from in it.</summary>
     public static List<AnalysedToken> Tokens(Analyzer analyzer, string field, string text, int maxTokens = int.MaxValue)
     {

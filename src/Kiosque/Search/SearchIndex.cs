@@ -75,7 +75,7 @@ public sealed partial class SearchIndex : IDisposable
     /// <summary>Deep pages cost memory for every result before them; nobody reads result 10,001.</summary>
     public const int MaxWindow = 10_000;
 
-    private static readonly Sort NewestFirst = new(new SortField(SearchFields.Date, SortFieldType.INT64, true), SortField.FIELD_SCORE);
+    private static readonly Sort NewestFirst = new(new SortField(SearchFields.Date, SortFieldType.INT64, true));
 
     private readonly TimeProvider _clock;
     private readonly ILogger<SearchIndex> _logger;
@@ -132,6 +132,10 @@ public sealed partial class SearchIndex : IDisposable
         OpenMode = mode,
         Similarity = new BM25Similarity(),
         RAMBufferSizeMB = ramBufferMb,
+        // Compound files save file handles by copying every segment once more; a rebuild of the
+        // whole archive cannot afford the copy, and one index has few segments anyway.
+        UseCompoundFile = false,
+        MergePolicy = new TieredMergePolicy { NoCFSRatio = 0 },
     };
 
     /// <summary>The change-log position stored with a commit (0 for an index that never recorded one).</summary>
@@ -212,10 +216,7 @@ public sealed partial class SearchIndex : IDisposable
         var skip = (page - 1) * pageSize;
         Query query = parsed.Query ?? new MatchAllDocsQuery();
         var byDate = request.Sort == SearchSort.Date || parsed.IsEmpty;
-        if (!byDate)
-        {
-            query = new RecencyBoostQuery(query, _clock.GetUtcNow().UtcDateTime.Ticks, weight: 0.25f, halfLifeDays: 180);
-        }
+        var recency = new Recency(_clock.GetUtcNow().UtcDateTime.Ticks, Weight: 0.25, HalfLifeDays: 180);
         var filter = Filters(request);
         var results = WithSearcher(searcher =>
         {
@@ -226,9 +227,9 @@ public sealed partial class SearchIndex : IDisposable
                 return new SearchResults(UserQueryProblem.None, [], count.TotalHits, page, pageSize);
             }
             var wanted = skip + pageSize;
-            var top = byDate ? searcher.Search(query, filter, wanted, NewestFirst) : searcher.Search(query, filter, wanted);
+            var top = byDate ? searcher.Search(query, filter, wanted, NewestFirst) : recency.Rescore(searcher, searcher.Search(query, filter, Recency.Window(wanted)));
             var hits = new List<SearchHit>(pageSize);
-            foreach (var scored in top.ScoreDocs.Skip(skip))
+            foreach (var scored in top.ScoreDocs.Skip(skip).Take(pageSize))
             {
                 hits.Add(ToHit(searcher.Doc(scored.Doc), scored.Score, parsed.Terms));
             }
@@ -238,7 +239,8 @@ public sealed partial class SearchIndex : IDisposable
     }
 
     /// <summary>
-    /// Published articles like this one: MoreLikeThis over its text against bodies, plus shared
+    /// Published articles like this one: MoreLikeThis from its body's words (searched in the
+    /// other articles' whole text), plus shared
     /// tags and section, recent pieces favoured, itself left out. Null when the index cannot answer
     /// (not built yet, empty, failing), so the page falls back to its plain query.
     /// </summary>
@@ -254,16 +256,19 @@ public sealed partial class SearchIndex : IDisposable
             var mlt = new MoreLikeThis(searcher.IndexReader)
             {
                 Analyzer = Analyzer,
-                FieldNames = [SearchFields.Body],
+                FieldNames = [SearchFields.Text],
                 MinTermFreq = 1,
                 MinDocFreq = 2,
                 MinWordLen = 3,
-                MaxQueryTerms = 25,
+                MaxQueryTerms = 15,
+                // A word found in one piece in twenty says little about what a piece is about, and
+                // costs the most to look up.
+                MaxDocFreq = Math.Max(50, searcher.IndexReader.NumDocs / 20),
                 ApplyBoost = true,
             };
             if (!string.IsNullOrWhiteSpace(text))
             {
-                like.Add(mlt.Like(new StringReader(text), SearchFields.Body), Occur.SHOULD);
+                like.Add(mlt.Like(new StringReader(text), SearchFields.Text), Occur.SHOULD);
             }
             foreach (var tag in tagSlugs)
             {
@@ -271,8 +276,9 @@ public sealed partial class SearchIndex : IDisposable
             }
             like.Add(new TermQuery(new Term(SearchFields.SectionSlug, sectionSlug)) { Boost = 1f }, Occur.SHOULD);
             like.Add(new TermQuery(new Term(SearchFields.Id, articleId.ToString(CultureInfo.InvariantCulture))), Occur.MUST_NOT);
-            var query = new RecencyBoostQuery(like, _clock.GetUtcNow().UtcDateTime.Ticks, weight: 1f, halfLifeDays: 60);
-            var top = searcher.Search(query, _publicOnly, count);
+            var recency = new Recency(_clock.GetUtcNow().UtcDateTime.Ticks, Weight: 1, HalfLifeDays: 60);
+            var top = recency.Rescore(searcher, searcher.Search(like, _publicOnly, Recency.Window(count)));
+            top.ScoreDocs = top.ScoreDocs.Take(count).ToArray();
             return top.ScoreDocs.Select(d => int.Parse(searcher.Doc(d.Doc, IdOnly).Get(SearchFields.Id, CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)).ToList();
         });
     }
@@ -460,26 +466,32 @@ public sealed partial class SearchIndex : IDisposable
 }
 
 /// <summary>
-/// Multiplies a match's score by a gentle factor for recent pieces: 1 + weight for today's,
-/// 1 + weight/2 at the half-life, fading towards 1 for the archive.
+/// A gentle boost for recent pieces: a match's score is multiplied by 1 + weight for today's,
+/// 1 + weight/2 at the half-life, fading towards 1 for the archive. It is applied to the best
+/// matches only (a window a few times larger than what is shown), then they are re-sorted: a
+/// boost this small cannot lift a piece from far down the list, and scoring every match of a
+/// common word against its date would cost more than the search itself.
 /// </summary>
-internal sealed class RecencyBoostQuery(Query subQuery, long nowTicks, float weight, double halfLifeDays) : CustomScoreQuery(subQuery)
+internal readonly record struct Recency(long NowTicks, double Weight, double HalfLifeDays)
 {
-    protected override CustomScoreProvider GetCustomScoreProvider(AtomicReaderContext context) =>
-        new Provider(context, context.AtomicReader.GetNumericDocValues(SearchFields.Date), nowTicks, weight, halfLifeDays);
+    public static int Window(int wanted) => Math.Clamp(wanted * 4, 100, SearchIndex.MaxWindow);
 
-    public override string ToString(string field) => $"recency({base.ToString(field)})";
-
-    private sealed class Provider(AtomicReaderContext context, NumericDocValues? dates, long nowTicks, float weight, double halfLifeDays) : CustomScoreProvider(context)
+    public TopDocs Rescore(IndexSearcher searcher, TopDocs top)
     {
-        public override float CustomScore(int doc, float subQueryScore, float valSrcScore)
+        var leaves = searcher.IndexReader.Leaves;
+        var dates = new NumericDocValues?[leaves.Count];
+        var rescored = new ScoreDoc[top.ScoreDocs.Length];
+        for (var i = 0; i < rescored.Length; i++)
         {
-            if (dates is null)
-            {
-                return subQueryScore;
-            }
-            var ageDays = Math.Max(0, (nowTicks - dates.Get(doc)) / (double)TimeSpan.TicksPerDay);
-            return subQueryScore * (float)(1 + (weight * halfLifeDays / (halfLifeDays + ageDays)));
+            var hit = top.ScoreDocs[i];
+            var leaf = ReaderUtil.SubIndex(hit.Doc, leaves);
+            dates[leaf] ??= leaves[leaf].AtomicReader.GetNumericDocValues(SearchFields.Date);
+            var ticks = dates[leaf]?.Get(hit.Doc - leaves[leaf].DocBase) ?? NowTicks;
+            var ageDays = Math.Max(0, (NowTicks - ticks) / (double)TimeSpan.TicksPerDay);
+            rescored[i] = new ScoreDoc(hit.Doc, hit.Score * (float)(1 + (Weight * HalfLifeDays / (HalfLifeDays + ageDays))));
         }
+        // Stable on ties: the order Lucene gave (score, then index order) breaks them.
+        var ordered = rescored.Select((d, i) => (d, i)).OrderByDescending(x => x.d.Score).ThenBy(x => x.i).Select(x => x.d).ToArray();
+        return new TopDocs(top.TotalHits, ordered, ordered.Length == 0 ? float.NaN : ordered[0].Score);
     }
 }

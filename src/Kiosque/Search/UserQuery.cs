@@ -29,18 +29,8 @@ public sealed class UserQuery
     /// <summary>Words and phrases beyond this are ignored, which bounds the cost of any query.</summary>
     public const int MaxClauses = 16;
 
-    /// <summary>Where a word counts, and how much: a headline match ranks above a passing mention in the body.</summary>
-    public static readonly IReadOnlyList<(string Field, float Boost)> Fields =
-    [
-        (SearchFields.Headline, 3f),
-        (SearchFields.Kicker, 1.5f),
-        (SearchFields.Standfirst, 2f),
-        (SearchFields.Body, 1f),
-        (SearchFields.Quotes, 1f),
-        (SearchFields.Authors, 2f),
-        (SearchFields.Tags, 2f),
-        (SearchFields.Section, 1.5f),
-    ];
+    /// <summary>A match in the headline adds this much to the same match elsewhere.</summary>
+    public const float HeadlineBoost = 2f;
 
     private UserQuery(UserQueryProblem problem, Query? query, IReadOnlySet<string> terms, string text)
     {
@@ -68,11 +58,11 @@ public sealed class UserQuery
         var text = Clean(raw);
         if (text.Length > MaxLength)
         {
-            return new UserQuery(UserQueryProblem.TooLong, null, new HashSet<string>(), text[..MaxLength]);
+            return new UserQuery(UserQueryProblem.TooLong, null, new HashSet<string>(StringComparer.Ordinal), text[..MaxLength]);
         }
         if (text.Length == 0)
         {
-            return new UserQuery(UserQueryProblem.None, null, new HashSet<string>(), text);
+            return new UserQuery(UserQueryProblem.None, null, new HashSet<string>(StringComparer.Ordinal), text);
         }
 
         var clauses = new List<List<AnalysedToken>>();
@@ -85,7 +75,7 @@ public sealed class UserQuery
             var end = close == '\0' ? -1 : text.IndexOf(close, i + 1);
             if (end > i)
             {
-                var phrase = FrenchSearchAnalyzer.Tokens(analyzer, SearchFields.Body, text[(i + 1)..end], maxTokens: 32);
+                var phrase = FrenchSearchAnalyzer.Tokens(analyzer, SearchFields.Text, text[(i + 1)..end], maxTokens: 32);
                 if (phrase.Count > 0)
                 {
                     clauses.Add(phrase);
@@ -97,7 +87,7 @@ public sealed class UserQuery
             words.Append(close == '\0' ? text[i] : ' ');
             i++;
         }
-        foreach (var token in FrenchSearchAnalyzer.Tokens(analyzer, SearchFields.Body, words.ToString(), maxTokens: 64))
+        foreach (var token in FrenchSearchAnalyzer.Tokens(analyzer, SearchFields.Text, words.ToString(), maxTokens: 64))
         {
             if (!clauses.Any(c => c.Count == 1 && c[0].Term == token.Term))
             {
@@ -118,32 +108,32 @@ public sealed class UserQuery
         return new UserQuery(UserQueryProblem.None, query, terms, text);
     }
 
-    /// <summary>A word or a phrase in any field; the best field counts, the others add a little.</summary>
-    private static DisjunctionMaxQuery AnyField(List<AnalysedToken> clause)
+    /// <summary>A word or a phrase anywhere in the article (required), ranked higher when the headline has it too.</summary>
+    private static BooleanQuery AnyField(List<AnalysedToken> clause)
     {
-        var any = new DisjunctionMaxQuery(0.1f);
-        foreach (var (field, boost) in Fields)
+        var headline = Match(SearchFields.Headline, clause);
+        headline.Boost = HeadlineBoost;
+        return new BooleanQuery
         {
-            Query query;
-            if (clause.Count == 1)
-            {
-                query = new TermQuery(new Term(field, clause[0].Term));
-            }
-            else
-            {
-                // Positions keep the gaps where stop words were, so "ouvrir le feu" stays a phrase.
-                var phrase = new PhraseQuery();
-                var first = clause[0].Position;
-                foreach (var token in clause)
-                {
-                    phrase.Add(new Term(field, token.Term), token.Position - first);
-                }
-                query = phrase;
-            }
-            query.Boost = boost;
-            any.Add(query);
+            { Match(SearchFields.Text, clause), Occur.MUST },
+            { headline, Occur.SHOULD },
+        };
+    }
+
+    private static Query Match(string field, List<AnalysedToken> clause)
+    {
+        if (clause.Count == 1)
+        {
+            return new TermQuery(new Term(field, clause[0].Term));
         }
-        return any;
+        // Positions keep the gaps where stop words were, so "ouvrir le feu" stays a phrase.
+        var phrase = new PhraseQuery();
+        var first = clause[0].Position;
+        foreach (var token in clause)
+        {
+            phrase.Add(new Term(field, token.Term), token.Position - first);
+        }
+        return phrase;
     }
 
     private static char ClosingQuote(char c) => c switch

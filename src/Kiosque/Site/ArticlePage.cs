@@ -76,7 +76,7 @@ public static class ArticlePage
 
         var body = ArticleBody.Parse(article.Body);
         var refs = await LoadReferencesAsync(db, body, cancellationToken);
-        var related = await RelatedAsync(db, search, article.Id, $"{article.Headline}\n{article.Standfirst}\n{BodyRenderer.ToPlainText(body)}",
+        var related = await RelatedAsync(db, search, article.Id, BodyRenderer.ToPlainText(body),
             article.SectionId, article.Section.Slug, article.Tags.Select(t => (t.TagId, t.Slug)).ToList(), cancellationToken);
 
         var url = format.Absolute(http.Request, SiteFormat.ArticlePath(article.Slug));
@@ -123,7 +123,8 @@ public static class ArticlePage
             {
                 return [];
             }
-            var cards = await db.Published().Where(a => ids.Contains(a.Id)).ToCards().ToDictionaryAsync(c => c.Id, cancellationToken);
+            // Split, as in SearchPage: a single query would build every byline of the archive first on SQLite.
+            var cards = await db.Published().Where(a => ids.Contains(a.Id)).ToCards().AsSplitQuery().ToDictionaryAsync(c => c.Id, cancellationToken);
             return ids.Where(cards.ContainsKey).Select(i => cards[i]).Take(RelatedCount).ToList();
         }
         var tagIds = tags.Select(t => t.Id).ToList();

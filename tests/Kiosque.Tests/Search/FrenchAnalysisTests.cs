@@ -7,7 +7,7 @@ public sealed class FrenchAnalysisTests : IDisposable
 {
     private readonly FrenchSearchAnalyzer _analyzer = new();
 
-    private List<string> Terms(string text) => FrenchSearchAnalyzer.Tokens(_analyzer, SearchFields.Body, text).Select(t => t.Term).ToList();
+    private List<string> Terms(string text) => FrenchSearchAnalyzer.Tokens(_analyzer, SearchFields.Text, text).Select(t => t.Term).ToList();
 
     [Theory]
     [InlineData("répression", "repression")]
@@ -37,7 +37,7 @@ public sealed class FrenchAnalysisTests : IDisposable
     public void Offsets_point_at_the_original_words()
     {
         const string text = "Selon l’armée, les manifestants…";
-        var tokens = FrenchSearchAnalyzer.Tokens(_analyzer, SearchFields.Body, text);
+        var tokens = FrenchSearchAnalyzer.Tokens(_analyzer, SearchFields.Text, text);
         Assert.Equal(["l’armée", "manifestants"], tokens.Where(t => t.Term != Terms("selon").Single()).Select(t => text[t.Start..t.End]));
     }
 
@@ -80,9 +80,10 @@ public sealed class FrenchAnalysisTests : IDisposable
         var query = UserQuery.Parse("Almaty \"ouvrir le feu\" «forces armées»", _analyzer);
         var text = query.Query!.ToString();
         // The stop word keeps its place in the phrase ("?"), so "ouvrir le feu" does not match "ouvrir feu".
+        Assert.Contains($"+text:\"{Terms("ouvrir")[0]} ? {Terms("feu")[0]}\"", text, StringComparison.Ordinal);
         Assert.Contains($"headline:\"{Terms("ouvrir")[0]} ? {Terms("feu")[0]}\"", text, StringComparison.Ordinal);
-        Assert.Contains($"body:\"{Terms("forces")[0]} {Terms("armées")[0]}\"", text, StringComparison.Ordinal);
-        Assert.Contains("body:almaty", text, StringComparison.Ordinal);
+        Assert.Contains($"+text:\"{Terms("forces")[0]} {Terms("armées")[0]}\"", text, StringComparison.Ordinal);
+        Assert.Contains("+text:almaty", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -159,7 +159,9 @@ public abstract class ArticlePageTests(KiosqueFactory site)
         var page = await client.GetDocumentAsync($"/article/{article.Slug}");
 
         var related = page.QuerySelectorAll(".related .card-headline a").Select(a => a.GetAttribute("href")).ToList();
-        Assert.Equal(new[] { $"/article/{newer.Slug}", $"/article/{other.Slug}" }.Order(), related.Order());
+        // Other tests' articles about a strike may be related too; these two must be.
+        Assert.Contains($"/article/{newer.Slug}", related);
+        Assert.Contains($"/article/{other.Slug}", related);
         Assert.DoesNotContain($"/article/{draft.Slug}", related);
         Assert.DoesNotContain($"/article/{article.Slug}", related);
         Assert.DoesNotContain($"/article/{unrelated.Slug}", related);
