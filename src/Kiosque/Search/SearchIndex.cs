@@ -240,17 +240,17 @@ public sealed partial class SearchIndex : IDisposable
 
     /// <summary>
     /// Published articles like this one: MoreLikeThis from its body's words (searched in the
-    /// other articles' whole text), plus shared
-    /// tags and section, recent pieces favoured, itself left out. Null when the index cannot answer
-    /// (not built yet, empty, failing), so the page falls back to its plain query.
+    /// other articles' whole text), plus shared tags and section, recent pieces favoured, itself
+    /// left out. Null when the index cannot answer (not built yet, empty, failing), so the page
+    /// falls back to its plain query.
     /// </summary>
     public IReadOnlyList<int>? Related(int articleId, string text, IReadOnlyCollection<string> tagSlugs, string sectionSlug, int count)
     {
-        return WithSearcher<IReadOnlyList<int>>(searcher =>
+        return WithSearcher<IReadOnlyList<int>?>(searcher =>
         {
             if (searcher.IndexReader.NumDocs == 0)
             {
-                return null!;
+                return null;
             }
             var like = new BooleanQuery();
             var mlt = new MoreLikeThis(searcher.IndexReader)

@@ -26,14 +26,18 @@ public sealed partial class SearchIndexer(SearchIndex index, IServiceScopeFactor
     private readonly SemaphoreSlim _nudge = new(0);
     private readonly Dictionary<long, DateTime> _holes = [];
 
-    /// <summary>True while this node builds its first index.</summary>
-    public bool Building { get; private set; }
-
     public Task HandleAsync(IReadOnlyList<ContentChange> changes, CancellationToken cancellationToken)
     {
         if (changes.Count > 0 && changes[^1].Id > index.Position)
         {
-            _nudge.Release();
+            try
+            {
+                _nudge.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Shutting down: the next start catches up from the index's own position.
+            }
         }
         return Task.CompletedTask;
     }
@@ -70,17 +74,9 @@ public sealed partial class SearchIndexer(SearchIndex index, IServiceScopeFactor
     {
         if (SearchIndex.ReadPointer(index.Root) is null)
         {
-            Building = true;
-            try
-            {
-                var started = System.Diagnostics.Stopwatch.StartNew();
-                var name = await SearchRebuild.RunAsync(scopes, index.Root, (_, _) => { }, cancellationToken);
-                LogBuilt(logger, name, started.Elapsed.TotalSeconds);
-            }
-            finally
-            {
-                Building = false;
-            }
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            var name = await SearchRebuild.RunAsync(scopes, index.Root, (_, _) => { }, cancellationToken);
+            LogBuilt(logger, name, started.Elapsed.TotalSeconds);
         }
         if (index.OpenCurrent())
         {
