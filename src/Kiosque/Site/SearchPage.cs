@@ -120,7 +120,7 @@ public static class SearchPage
             PrevUrl = results is not null && form.Page > 1 ? format.Absolute(http.Request, form.Url(form.Page - 1)) : null,
             NextUrl = results is not null && form.Page < results.PageCount ? format.Absolute(http.Request, form.Url(form.Page + 1)) : null,
         };
-        var chrome = new Chrome(meta, sections, form.Section);
+        var chrome = new Chrome(meta, sections);
         return SitePages.Render<SearchView>(new { Chrome = chrome, Search = view }, status);
     }
 
