@@ -3,6 +3,7 @@ using Kiosque.Demo;
 using Kiosque.Jobs;
 using Kiosque.Media;
 using Kiosque.Newsroom;
+using Kiosque.Search;
 using Kiosque.Site;
 
 namespace Kiosque;
@@ -27,6 +28,7 @@ public static class KiosqueServices
         services.AddScoped<DemoGenerator>();
         services.AddSingleton<ChangeFeed>();
         services.AddNewsroomAccounts();
+        services.AddKiosqueSearch();
         return services;
     }
 

@@ -9,6 +9,7 @@ using Kiosque.Feeds;
 using Kiosque.Jobs;
 using Kiosque.Media;
 using Kiosque.Newsroom;
+using Kiosque.Search;
 using Kiosque.Site;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.FileProviders;
@@ -34,6 +35,9 @@ builder.Services.AddPageCache();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeFeed>());
 builder.Services.AddNewsroom();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RenditionWorker>());
+// The JSON API too: French text as UTF-8, not \u00e9 escapes.
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All));
+builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndexer>());
 
 var app = builder.Build();
 await app.Services.PrepareDatabaseAsync();
@@ -168,6 +172,10 @@ newsroom.MapPost("/equipe", TeamPages.Create).RequireAuthorization(NewsroomServi
 newsroom.MapPost("/equipe/{id}", TeamPages.Update).RequireAuthorization(NewsroomServices.AdminPolicy);
 newsroom.MapPost("/reglages", TeamPages.Settings).RequireAuthorization(NewsroomServices.AdminPolicy);
 newsroom.MapGet("/journal", TeamPages.AuditLog).RequireAuthorization(NewsroomServices.AdminPolicy);
+
+// Search: the page and its public JSON twin (not page-cached: every query differs)
+app.MapGet("/recherche", SearchPage.Get);
+app.MapGet("/api/recherche", SearchPage.Api);
 
 // Only its permanent redirects are stored; 404s never are.
 app.MapFallback(SitePages.NotFoundAsync).CachePage();

@@ -4,6 +4,7 @@ using Kiosque.Data;
 using Kiosque.Demo;
 using Kiosque.Media;
 using Kiosque.Newsroom;
+using Kiosque.Search;
 using Microsoft.EntityFrameworkCore;
 using Spectre.Console;
 
@@ -11,13 +12,13 @@ namespace Kiosque.Cli;
 
 /// <summary>
 /// The admin verbs of the one executable: <c>kiosque migrate</c>, <c>kiosque demo generate</c>,
-/// <c>kiosque user add</c>, <c>kiosque media add</c>.
+/// <c>kiosque user add</c>, <c>kiosque media add</c>, <c>kiosque reindex</c>.
 /// Anything else starts the web server. Configuration options (<c>--Kiosque:DataDirectory=…</c>)
 /// work with both.
 /// </summary>
 public static class KiosqueCli
 {
-    private static readonly HashSet<string> Verbs = ["migrate", "demo", "user", "media"];
+    private static readonly HashSet<string> Verbs = ["migrate", "demo", "user", "media", "reindex"];
 
     /// <summary><c>--demo</c> is short for <c>--Kiosque:Demo=true</c>.</summary>
     public static string[] Normalize(string[] args) =>
@@ -140,7 +141,39 @@ public static class KiosqueCli
         });
         var user = new Command("user", "Newsroom accounts.") { add };
 
-        var root = new RootCommand("Kiosque: serve the site (no verb) or run an admin verb.") { migrate, demo, user, MediaCommands.Create(host.Services) };
+        var reindex = new Command("reindex", "Rebuild the search index from the database, beside the live one, then switch to it (searches go on meanwhile).");
+        reindex.SetAction(async (_, cancellationToken) =>
+        {
+            await using (var scope = host.Services.CreateAsyncScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<KiosqueDb>().MigrateAsync(cancellationToken);
+            }
+            var searchRoot = host.Services.GetRequiredService<SearchIndex>().Root;
+            var scopes = host.Services.GetRequiredService<IServiceScopeFactory>();
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            var name = "";
+            var count = 0;
+            await AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .StartAsync(async context =>
+                {
+                    var task = context.AddTask("Articles indexed", maxValue: 1);
+                    name = await SearchRebuild.RunAsync(scopes, searchRoot, (done, total) =>
+                    {
+                        if (done == 0)
+                        {
+                            task.MaxValue = Math.Max(1, total);
+                        }
+                        count += done;
+                        task.Increment(done);
+                    }, cancellationToken);
+                    task.Value = task.MaxValue;
+                });
+            AnsiConsole.MarkupLine($"[green]{count:N0} articles indexed in {started.Elapsed.TotalSeconds:F1} s ({Markup.Escape(name)}).[/] A running server switches to it within seconds.");
+            return 0;
+        });
+
+        var root = new RootCommand("Kiosque: serve the site (no verb) or run an admin verb.") { migrate, demo, user, MediaCommands.Create(host.Services), reindex };
         return await root.Parse(verbArgs).InvokeAsync();
     }
 

@@ -48,6 +48,11 @@ public static class DataServices
         {
             // WAL lets readers go on while a publish writes; it is a property of the file, so set once.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            // Without statistics SQLite takes "Status = 'Published'" for a selective index and scans
+            // every published article to find the dozen a search or a related list asked for by id
+            // (a tenth of a second at 100,000 articles). A sampled ANALYZE of the tables that have
+            // none, or have grown a lot since, keeps its plans sane; it costs nothing when up to date.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002;", cancellationToken);
         }
     }
 }

@@ -3,6 +3,7 @@ using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Feeds;
 using Kiosque.Media;
+using Kiosque.Search;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
@@ -80,12 +81,9 @@ public static class ArticlePage
         var body = ArticleBody.Parse(article.Body);
         var refs = await LoadReferencesAsync(db, body, cancellationToken);
         var tagIds = article.Tags.Select(t => t.TagId).ToList();
-        // The shared tags are matched in SQL rather than passed as a list: a list parameter gives
-        // each tag count its own SQL text, which EF Core re-derives under a lock at every count.
-        var (articleId, sectionId) = (article.Id, article.SectionId);
-        var related = await db.Published()
-            .Where(a => a.Id != articleId && (a.SectionId == sectionId || a.Tags.Any(t => db.ArticleTags.Any(mine => mine.ArticleId == articleId && mine.TagId == t.TagId))))
-            .NewestFirst().Take(RelatedCount).ToCards().ToListAsync(cancellationToken);
+        var search = http.RequestServices.GetRequiredService<SearchIndex>();
+        var related = await RelatedAsync(db, search, article.Id, BodyRenderer.ToPlainText(body),
+            article.SectionId, article.Section.Slug, article.Tags.Select(t => (t.TagId, t.Slug)).ToList(), cancellationToken);
 
         var url = format.Absolute(http.Request, SiteFormat.ArticlePath(article.Slug));
         var updated = article.UpdatedAt - article.PublishedAt > UpdateThreshold ? article.UpdatedAt : (DateTime?)null;
@@ -135,6 +133,31 @@ public static class ArticlePage
             tags.Media(mediaId);
         }
         return SitePages.Render<ArticleViewPage>(new { Chrome = chrome, Article = view, PreviewNotice = previewNotice });
+    }
+
+    /// <summary>
+    /// Related pieces from the search index (MoreLikeThis over the text, shared tags and section,
+    /// recent ones favoured), read back through <c>Published()</c>. While the index cannot answer
+    /// (first build, failure), the plain query: same section or a shared tag, newest first.
+    /// </summary>
+    private static async Task<List<ArticleCard>> RelatedAsync(KiosqueDb db, SearchIndex search, int id, string text, int sectionId, string sectionSlug, List<(int Id, string Slug)> tags, CancellationToken cancellationToken)
+    {
+        // A few spare ones in case the index still lists a piece unpublished a moment ago.
+        var ids = search.Related(id, text, tags.Select(t => t.Slug).ToList(), sectionSlug, RelatedCount + 2);
+        if (ids is not null)
+        {
+            if (ids.Count == 0)
+            {
+                return [];
+            }
+            // Split, as in SearchPage: a single query would build every byline of the archive first on SQLite.
+            var cards = await db.Published().Where(a => ids.Contains(a.Id)).ToCards().AsSplitQuery().ToDictionaryAsync(c => c.Id, cancellationToken);
+            return ids.Where(cards.ContainsKey).Select(i => cards[i]).Take(RelatedCount).ToList();
+        }
+        var tagIds = tags.Select(t => t.Id).ToList();
+        return await db.Published()
+            .Where(a => a.Id != id && (a.SectionId == sectionId || a.Tags.Any(t => tagIds.Contains(t.TagId))))
+            .NewestFirst().Take(RelatedCount).ToCards().ToListAsync(cancellationToken);
     }
 
     /// <summary>The images and read-also targets a body points to, in two queries whatever its length.</summary>

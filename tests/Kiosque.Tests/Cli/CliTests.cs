@@ -6,7 +6,18 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Kiosque.Tests.Cli;
 
+/// <summary>
+/// Verbs draw progress bars on the one process-wide console, and Spectre.Console refuses two live
+/// displays at once: tests that run verbs share this collection, so they take turns.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class ConsoleVerbs
+{
+    public const string Name = "Console";
+}
+
 /// <summary>The admin verbs, run as an operator would, on a fresh SQLite data directory.</summary>
+[Collection(ConsoleVerbs.Name)]
 public sealed class CliTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("kiosque-cli-").FullName;

@@ -53,7 +53,26 @@ public class KiosqueFactory : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>
+    /// A second start of the same site: the data directory and the database of <paramref name="previous"/>,
+    /// as a node finds them after a restart. Set <see cref="KeepData"/> on the first one.
+    /// </summary>
+    public KiosqueFactory(KiosqueFactory previous)
+    {
+        Kind = previous.Kind;
+        DataDirectory = previous.DataDirectory;
+        Settings = previous.Settings;
+        Unavailable = previous.Unavailable;
+        _connectionString = previous._connectionString;
+    }
+
     public DatabaseKind Kind { get; }
+
+    /// <summary>The database this site uses (for running the admin verbs against it).</summary>
+    public string ConnectionString => _connectionString;
+
+    /// <summary>Leave the data directory and the database in place on dispose, for a restart.</summary>
+    public bool KeepData { get; init; }
 
     public string DataDirectory { get; }
 
@@ -143,6 +162,12 @@ public class KiosqueFactory : WebApplicationFactory<Program>
 
     public override async ValueTask DisposeAsync()
     {
+        if (KeepData)
+        {
+            await base.DisposeAsync();
+            GC.SuppressFinalize(this);
+            return;
+        }
         if (Kind == DatabaseKind.Postgres && _started)
         {
             NpgsqlConnection.ClearAllPools();

@@ -141,20 +141,30 @@ public abstract class ArticlePageTests(KiosqueFactory site)
     }
 
     [Fact]
-    public async Task Related_articles_share_a_tag_or_the_section_newest_first_without_drafts()
+    public async Task Related_articles_share_a_tag_or_the_section_without_drafts_or_the_article_itself()
     {
         using var client = site.Reader();
-        var (article, other, draft, _, _) = await SeedFullArticleAsync();
+        var section = _content.Section("International");
+        var tag = _content.Tag("Répression");
+        var body = ArticleBody.Of(new ParagraphBlock("Les mineurs de Drevno poursuivent la grève malgré les menaces."));
+        var article = _content.Article(section, "Drevno. Les mineurs tiennent bon", TestContent.Now.AddHours(-2), tags: [tag], body: body);
+        var other = _content.Article(_content.Section("Social"), "Les syndicats appellent à la grève générale", TestContent.Now.AddDays(-2), tags: [tag]);
+        var newer = _content.Article(section, "Une suite plus récente", TestContent.Now.AddMinutes(-10));
+        var draft = _content.Article(section, "Brouillon secret sur la police", status: ArticleStatus.Draft, tags: [tag], body: body);
         var unrelated = _content.Article(_content.Section("Culture"), "Un festival sans rapport", TestContent.Now.AddMinutes(-5));
-        var newer = _content.Article(article.Section, "Une suite plus récente", TestContent.Now.AddMinutes(-10));
-        await site.WithDbAsync(db => TestContent.SaveAsync(db, unrelated, newer));
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, section, tag, article, other, newer, draft, unrelated));
+        // Related articles come from the search index, which follows the change log.
+        await Kiosque.Tests.Search.SearchWaits.WaitForSearchIndexAsync(site);
 
         var page = await client.GetDocumentAsync($"/article/{article.Slug}");
 
         var related = page.QuerySelectorAll(".related .card-headline a").Select(a => a.GetAttribute("href")).ToList();
-        Assert.Equal([$"/article/{newer.Slug}", $"/article/{other.Slug}"], related);
+        // Other tests' articles about a strike may be related too; these two must be.
+        Assert.Contains($"/article/{newer.Slug}", related);
+        Assert.Contains($"/article/{other.Slug}", related);
         Assert.DoesNotContain($"/article/{draft.Slug}", related);
         Assert.DoesNotContain($"/article/{article.Slug}", related);
+        Assert.DoesNotContain($"/article/{unrelated.Slug}", related);
     }
 
     [Theory]
