@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Kiosque.Tests.Media;
 
 /// <summary><c>kiosque media add</c>, run as an operator would, on a fresh SQLite data directory.</summary>
+[Collection(Kiosque.Tests.Cli.ConsoleVerbs.Name)]
 public sealed class MediaCliTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("kiosque-media-cli-").FullName;

@@ -168,7 +168,7 @@ public abstract class MediaIngestTests(KiosqueFactory site)
         }
         urls.Add(new Uri(page.QuerySelector("meta[property='og:image']")!.GetAttribute("content")!).AbsolutePath);
         var jsonLd = System.Text.Json.JsonDocument.Parse(page.QuerySelector("script[type='application/ld+json']")!.TextContent).RootElement;
-        urls.AddRange(jsonLd.GetProperty("image").EnumerateArray().Select(i => new Uri(i.GetString()!).AbsolutePath));
+        urls.AddRange(jsonLd.GetProperty("image").EnumerateArray().Select(i => new Uri(i.GetProperty("url").GetString()!).AbsolutePath));
         urls = urls.Distinct().ToList();
         Assert.True(urls.Count >= 3 * 3 + 3, $"only {urls.Count} files served");
         Assert.Contains(urls, u => u.EndsWith(".avif", StringComparison.Ordinal));

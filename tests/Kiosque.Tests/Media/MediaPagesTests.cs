@@ -137,7 +137,7 @@ public abstract class MediaPagesTests(KiosqueFactory site)
 
     private static List<string> JsonLdImages(AngleSharp.Dom.IDocument page) =>
         JsonDocument.Parse(page.QuerySelector("script[type='application/ld+json']")!.TextContent).RootElement
-            .GetProperty("image").EnumerateArray().Select(i => i.GetString()!).ToList();
+            .GetProperty("image").EnumerateArray().Select(i => i.GetProperty("url").GetString()!).ToList();
 
     private static async Task<Image> FetchImageAsync(HttpClient client, string url)
     {

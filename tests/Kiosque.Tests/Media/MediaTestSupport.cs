@@ -30,13 +30,21 @@ public static class MediaTestSupport
     }
 
     /// <summary>What the background worker does, now, for these media only.</summary>
-    public static Task<int> RenderAsync(this KiosqueFactory site, params int[] ids) =>
-        site.Services.GetRequiredService<RenditionWorker>().RunPendingAsync(ids, null, TestContext.Current.CancellationToken);
+    public static async Task<int> RenderAsync(this KiosqueFactory site, params int[] ids)
+    {
+        var rendered = await site.Services.GetRequiredService<RenditionWorker>().RunPendingAsync(ids, null, TestContext.Current.CancellationToken);
+        // Finishing renditions is a content change: let this node's cache hear of it first.
+        await site.WaitForChangeFeedAsync();
+        return rendered;
+    }
 
-    /// <summary>Every file under the data directory but the database, to prove a refused upload wrote nothing.</summary>
+    /// <summary>
+    /// Every media file (public renditions and private originals), to prove a refused upload wrote
+    /// nothing. The database and the search index change on their own and are not media.
+    /// </summary>
     public static SortedSet<string> StoredFiles(this KiosqueFactory site) =>
-        new(System.IO.Directory.EnumerateFiles(site.DataDirectory, "*", SearchOption.AllDirectories)
-            .Where(f => !Path.GetFileName(f).StartsWith("kiosque.db", StringComparison.Ordinal))
+        new(new[] { "media", "originals" }.Select(folder => Path.Combine(site.DataDirectory, folder)).Where(System.IO.Directory.Exists)
+            .SelectMany(folder => System.IO.Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
             .Select(f => Path.GetRelativePath(site.DataDirectory, f)), StringComparer.Ordinal);
 
     /// <summary>
