@@ -224,6 +224,30 @@ public abstract class WorkflowTests(KiosqueFactory site)
     }
 
     [Fact]
+    public async Task The_article_list_finds_drafts_by_words_of_their_body_through_the_search_index()
+    {
+        var (section, _, _) = await SeedAsync();
+        var marker = "zorglub" + Guid.NewGuid().ToString("N")[..8];
+        var draft = _content.Article(section, "Un brouillon sans le mot dans son titre", status: ArticleStatus.Draft,
+            body: ArticleBody.Of(new ParagraphBlock($"La répression des {marker}s a repris à l’aube.")));
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, draft));
+        var (client, _) = await site.SignedInAsync(Roles.Contributor);
+        using (client)
+        {
+            // The indexer follows the change log: give it a few seconds, as a person would.
+            var deadline = DateTime.UtcNow.AddSeconds(15);
+            List<string> found;
+            do
+            {
+                found = (await client.GetDocumentAsync($"/newsroom/articles?q=repression {marker}"))
+                    .QuerySelectorAll(".nr-table tbody td:first-child a").Select(a => a.Text()).ToList();
+            }
+            while (found.Count == 0 && DateTime.UtcNow < deadline && await Task.Delay(100).ContinueWith(_ => true));
+            Assert.Equal([draft.Headline], found);
+        }
+    }
+
+    [Fact]
     public async Task Roles_are_enforced_on_every_newsroom_area()
     {
         var (contributor, _) = await site.SignedInAsync(Roles.Contributor);
