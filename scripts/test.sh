@@ -61,6 +61,11 @@ dotnet test --solution Kiosque.slnx -c Release --no-build 2>&1 | tee "$log" || s
 passed=$(grep -E '^\s+succeeded: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -E '^\s+failed: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 skipped=$(grep -E '^\s+skipped: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+if [ "$failed" != 0 ]; then
+  # CI logs keep only the tail: repeat each failing test's report there.
+  echo "== Failed tests"
+  awk '/^failed /{n=40} n>0{print; n--}' "$log"
+fi
 rm -f "$log"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status

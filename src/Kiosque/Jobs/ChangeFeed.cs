@@ -21,10 +21,14 @@ public sealed partial class ChangeFeed(IServiceScopeFactory scopes, IEnumerable<
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
     private readonly SemaphoreSlim _nudge = new(0);
     private readonly IContentChangeHandler[] _handlers = handlers.ToArray();
+    private readonly ChangeLogHoles _holes = new();
     private long _position = -1;
 
-    /// <summary>The last change every handler on this node has seen.</summary>
+    /// <summary>The last change every handler on this node has seen (holes aside: see <see cref="HasSeen"/>).</summary>
     public long Position => Interlocked.Read(ref _position);
+
+    /// <summary>True once every handler on this node has been handed change <paramref name="id"/>.</summary>
+    public bool HasSeen(long id) => Position >= id && !_holes.IsOpen(id);
 
     /// <summary>Takes the position before the server takes requests, so no change made after start is missed.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -84,13 +88,13 @@ public sealed partial class ChangeFeed(IServiceScopeFactory scopes, IEnumerable<
     /// </summary>
     public async Task WaitForAsync(long id, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (_handlers.Length == 0 || Position >= id)
+        if (_handlers.Length == 0 || HasSeen(id))
         {
             return;
         }
         _nudge.Release();
         var deadline = DateTime.UtcNow + timeout;
-        while (Position < id && DateTime.UtcNow < deadline)
+        while (!HasSeen(id) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(5, cancellationToken);
         }
@@ -107,16 +111,24 @@ public sealed partial class ChangeFeed(IServiceScopeFactory scopes, IEnumerable<
             _position = await db.ContentChanges.MaxAsync(c => (long?)c.Id, cancellationToken) ?? 0;
             return false;
         }
-        var changes = await db.ContentChanges.AsNoTracking().Where(c => c.Id > _position).OrderBy(c => c.Id).Take(500).ToListAsync(cancellationToken);
-        if (changes.Count == 0)
+        var position = _position;
+        var changes = await db.ContentChanges.AsNoTracking().Where(c => c.Id > position).OrderBy(c => c.Id).Take(500).ToListAsync(cancellationToken);
+        // Read after the batch: a hole this batch reveals is checked on the next poll.
+        var late = await _holes.ReadFilledAsync(db, cancellationToken);
+        if (changes.Count == 0 && late.Count == 0)
         {
             return false;
         }
+        IReadOnlyList<ContentChange> batch = late.Count == 0 ? changes : [.. late, .. changes];
         foreach (var handler in _handlers)
         {
-            await handler.HandleAsync(changes, cancellationToken);
+            await handler.HandleAsync(batch, cancellationToken);
         }
-        Interlocked.Exchange(ref _position, changes[^1].Id);
+        _holes.Remember(position, changes);
+        if (changes.Count > 0)
+        {
+            Interlocked.Exchange(ref _position, changes[^1].Id);
+        }
         return changes.Count == 500;
     }
 

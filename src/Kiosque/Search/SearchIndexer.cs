@@ -20,11 +20,8 @@ public sealed partial class SearchIndexer(SearchIndex index, IServiceScopeFactor
     /// <summary>Without a nudge the log is still read this often: a failed read is retried, and a reindex is noticed.</summary>
     private static readonly TimeSpan IdleCheck = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long an id skipped in the log is watched for, in case its transaction commits late (PostgreSQL hands out ids before commit).</summary>
-    private static readonly TimeSpan HoleLifetime = TimeSpan.FromSeconds(60);
-
     private readonly SemaphoreSlim _nudge = new(0);
-    private readonly Dictionary<long, DateTime> _holes = [];
+    private readonly ChangeLogHoles _holes = new();
 
     public Task HandleAsync(IReadOnlyList<ContentChange> changes, CancellationToken cancellationToken)
     {
@@ -92,7 +89,7 @@ public sealed partial class SearchIndexer(SearchIndex index, IServiceScopeFactor
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KiosqueDb>();
         var changes = await db.ContentChanges.AsNoTracking().Where(c => c.Id > position).OrderBy(c => c.Id).Take(BatchSize).ToListAsync(cancellationToken);
-        var late = await LateChangesAsync(db, cancellationToken);
+        var late = await _holes.ReadFilledAsync(db, cancellationToken);
         if (changes.Count == 0 && late.Count == 0)
         {
             return false;
@@ -101,7 +98,7 @@ public sealed partial class SearchIndexer(SearchIndex index, IServiceScopeFactor
         var (upserts, deletes) = await ResolveAsync(db, all, cancellationToken);
         var newPosition = changes.Count > 0 ? changes[^1].Id : position;
         index.Apply(upserts, deletes, newPosition);
-        RememberHoles(position, changes);
+        _holes.Remember(position, changes);
         return changes.Count == BatchSize;
     }
 
@@ -139,41 +136,6 @@ public sealed partial class SearchIndexer(SearchIndex index, IServiceScopeFactor
         var found = upserts.Select(a => a.Id).ToHashSet();
         var deletes = articleIds.Where(id => !found.Contains(id)).ToList();
         return (upserts, deletes);
-    }
-
-    /// <summary>Ids skipped between two rows read: their transaction may still commit.</summary>
-    private void RememberHoles(long from, List<ContentChange> changes)
-    {
-        var now = DateTime.UtcNow;
-        var previous = from;
-        foreach (var change in changes)
-        {
-            for (var missing = previous + 1; missing < change.Id && _holes.Count < 10_000; missing++)
-            {
-                _holes[missing] = now;
-            }
-            previous = change.Id;
-        }
-    }
-
-    private async Task<List<ContentChange>> LateChangesAsync(KiosqueDb db, CancellationToken cancellationToken)
-    {
-        if (_holes.Count == 0)
-        {
-            return [];
-        }
-        var now = DateTime.UtcNow;
-        foreach (var expired in _holes.Where(h => now - h.Value > HoleLifetime).Select(h => h.Key).ToList())
-        {
-            _holes.Remove(expired);
-        }
-        var ids = _holes.Keys.ToList();
-        var late = ids.Count == 0 ? [] : await db.ContentChanges.AsNoTracking().Where(c => ids.Contains(c.Id)).ToListAsync(cancellationToken);
-        foreach (var change in late)
-        {
-            _holes.Remove(change.Id);
-        }
-        return late;
     }
 
     public override void Dispose()

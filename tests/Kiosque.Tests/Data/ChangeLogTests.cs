@@ -94,6 +94,30 @@ public sealed class SqliteChangeLogTests(SqliteChangeLogTests.Site site) : Chang
 
 public sealed class PostgresChangeLogTests(PostgresChangeLogTests.Site site) : ChangeLogTests(site), IClassFixture<PostgresChangeLogTests.Site>
 {
+    /// <summary>
+    /// PostgreSQL hands out a log id at insert, not at commit: a slow transaction's change can
+    /// appear after a later one was already handed on. It must still reach the handlers (SQLite
+    /// runs one writer at a time, so the case cannot arise there).
+    /// </summary>
+    [Fact]
+    public async Task A_change_committed_after_a_later_one_still_reaches_the_handlers()
+    {
+        var recorder = site.Services.GetRequiredService<RecordingHandler>();
+        var content = new TestContent();
+        var slow = content.Article(content.Section(), "Une transaction lente");
+        var quick = content.Article(content.Section(), "Une transaction rapide");
+
+        await using var scope = site.Services.CreateAsyncScope();
+        var slowDb = scope.ServiceProvider.GetRequiredService<Kiosque.Data.KiosqueDb>();
+        await using var transaction = await slowDb.Database.BeginTransactionAsync(TestContext.Current.CancellationToken);
+        await TestContent.SaveAsync(slowDb, slow);
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, quick));
+        await recorder.WaitForAsync(c => c.Scope == ChangeScope.Article && c.EntityId == quick.Id, TimeSpan.FromSeconds(10));
+
+        await transaction.CommitAsync(TestContext.Current.CancellationToken);
+        await recorder.WaitForAsync(c => c.Scope == ChangeScope.Article && c.EntityId == slow.Id, TimeSpan.FromSeconds(10));
+    }
+
     public sealed class Site() : KiosqueFactory(DatabaseKind.Postgres)
     {
         protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)

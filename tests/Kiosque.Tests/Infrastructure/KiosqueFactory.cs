@@ -143,7 +143,7 @@ public class KiosqueFactory : WebApplicationFactory<Program>
         }
         var feed = Services.GetRequiredService<ChangeFeed>();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (feed.Position < last)
+        while (!feed.HasSeen(last))
         {
             if (DateTime.UtcNow > deadline)
             {
