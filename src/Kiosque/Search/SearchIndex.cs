@@ -71,6 +71,14 @@ public sealed partial class SearchIndex : IDisposable
 {
     public const string PointerFileName = "current";
     public const string PositionKey = "changelog-position";
+    public const string SchemaKey = "schema";
+
+    /// <summary>
+    /// What the documents hold; raise it when <see cref="ArticleDocuments.ToDocument"/> or the
+    /// analyser changes, and every node rebuilds its index aside (searching the old one meanwhile).
+    /// 1: first version (no schema key); 2: word pairs.
+    /// </summary>
+    public const int Schema = 2;
 
     /// <summary>Deep pages cost memory for every result before them; nobody reads result 10,001.</summary>
     public const int MaxWindow = 10_000;
@@ -142,8 +150,18 @@ public sealed partial class SearchIndex : IDisposable
     internal static long ReadPosition(IDictionary<string, string>? commitData) =>
         commitData is not null && commitData.TryGetValue(PositionKey, out var value) && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var position) ? position : 0;
 
-    internal static Dictionary<string, string> PositionData(long position) =>
-        new() { [PositionKey] = position.ToString(CultureInfo.InvariantCulture) };
+    /// <summary>The schema a commit's documents follow (1 for an index from before schemas were recorded).</summary>
+    internal static int ReadSchema(IDictionary<string, string>? commitData) =>
+        commitData is not null && commitData.TryGetValue(SchemaKey, out var value) && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var schema) ? schema : 1;
+
+    internal static Dictionary<string, string> CommitData(long position, int schema) => new()
+    {
+        [PositionKey] = position.ToString(CultureInfo.InvariantCulture),
+        [SchemaKey] = schema.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>True when the index being searched was written by an older version: build a new one.</summary>
+    internal bool IsOutdated => Volatile.Read(ref _current) is { } current && current.Schema < Schema;
 
     /// <summary>
     /// Opens the generation the pointer names when it is not the one being searched (first open,
@@ -197,7 +215,8 @@ public sealed partial class SearchIndex : IDisposable
         {
             generation.Writer.UpdateDocument(new Term(SearchFields.Id, article.Id.ToString(CultureInfo.InvariantCulture)), ArticleDocuments.ToDocument(article));
         }
-        generation.Writer.SetCommitData(PositionData(position));
+        // The generation's own schema: an outdated one stays outdated until it is rebuilt.
+        generation.Writer.SetCommitData(CommitData(position, generation.Schema));
         generation.Writer.Commit();
         // Searchable first, then the position moves: whoever waits on the position finds the change.
         generation.Searchers.MaybeRefreshBlocking();
@@ -206,7 +225,7 @@ public sealed partial class SearchIndex : IDisposable
 
     public SearchResults Search(SearchRequest request)
     {
-        var parsed = UserQuery.Parse(request.Text, Analyzer);
+        var parsed = UserQuery.Parse(request.Text, Analyzer, pairs: !IsOutdated);
         if (parsed.Problem != UserQueryProblem.None)
         {
             return SearchResults.Refused(parsed.Problem, request);
@@ -421,8 +440,9 @@ public sealed partial class SearchIndex : IDisposable
     {
         private long _position;
 
-        private Generation(string path, string name, FSDirectory directory, IndexWriter writer, SearcherManager searchers, long position)
+        private Generation(string path, string name, FSDirectory directory, IndexWriter writer, SearcherManager searchers, long position, int schema)
         {
+            Schema = schema;
             Path = path;
             Name = name;
             Directory = directory;
@@ -433,6 +453,7 @@ public sealed partial class SearchIndex : IDisposable
 
         public string Path { get; }
         public string Name { get; }
+        public int Schema { get; }
         public FSDirectory Directory { get; }
         public IndexWriter Writer { get; }
         public SearcherManager Searchers { get; }
@@ -448,7 +469,8 @@ public sealed partial class SearchIndex : IDisposable
             var directory = FSDirectory.Open(path);
             var writer = new IndexWriter(directory, WriterConfig(analyzer, OpenMode.CREATE_OR_APPEND, ramBufferMb: 16));
             var searchers = new SearcherManager(writer, applyAllDeletes: true, new Bm25SearcherFactory());
-            return new Generation(path, name, directory, writer, searchers, ReadPosition(writer.CommitData));
+            var commitData = writer.CommitData;
+            return new Generation(path, name, directory, writer, searchers, ReadPosition(commitData), ReadSchema(commitData));
         }
 
         public void Dispose()

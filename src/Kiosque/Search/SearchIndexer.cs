@@ -69,8 +69,9 @@ public sealed partial class SearchIndexer(SearchIndex index, IServiceScopeFactor
     /// <summary>Opens the index the pointer names (building one when there is none), or swaps to a newer one.</summary>
     private async Task EnsureOpenAsync(CancellationToken cancellationToken)
     {
-        if (SearchIndex.ReadPointer(index.Root) is null)
+        if (SearchIndex.ReadPointer(index.Root) is null || index.IsOutdated)
         {
+            // No index yet, or one from an older version (searched meanwhile): build one aside.
             var started = System.Diagnostics.Stopwatch.StartNew();
             var name = await SearchRebuild.RunAsync(scopes, index.Root, (_, _) => { }, cancellationToken);
             LogBuilt(logger, name, started.Elapsed.TotalSeconds);

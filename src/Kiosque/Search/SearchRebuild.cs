@@ -61,7 +61,7 @@ public static class SearchRebuild
                     });
                     progress(slice.Count, total);
                 }
-                writer.SetCommitData(SearchIndex.PositionData(position));
+                writer.SetCommitData(SearchIndex.CommitData(position, SearchIndex.Schema));
                 writer.Commit();
             }
             SearchIndex.WritePointer(root, name);

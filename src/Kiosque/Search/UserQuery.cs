@@ -53,7 +53,8 @@ public sealed class UserQuery
 
     public bool IsEmpty => Problem == UserQueryProblem.None && Query is null;
 
-    public static UserQuery Parse(string? raw, Analyzer analyzer)
+    /// <param name="pairs">The index has the <see cref="SearchFields.Pairs"/> field (schema 2 and later).</param>
+    public static UserQuery Parse(string? raw, Analyzer analyzer, bool pairs = true)
     {
         var text = Clean(raw);
         if (text.Length > MaxLength)
@@ -103,21 +104,53 @@ public sealed class UserQuery
         foreach (var clause in clauses.Take(MaxClauses))
         {
             terms.UnionWith(clause.Select(t => t.Term));
-            query.Add(AnyField(clause), Occur.MUST);
+            query.Add(AnyField(clause, pairs), Occur.MUST);
         }
         return new UserQuery(UserQueryProblem.None, query, terms, text);
     }
 
     /// <summary>A word or a phrase anywhere in the article (required), ranked higher when the headline has it too.</summary>
-    private static BooleanQuery AnyField(List<AnalysedToken> clause)
+    private static BooleanQuery AnyField(List<AnalysedToken> clause, bool pairs)
     {
         var headline = Match(SearchFields.Headline, clause);
         headline.Boost = HeadlineBoost;
         return new BooleanQuery
         {
-            { Match(SearchFields.Text, clause), Occur.MUST },
+            { pairs ? MatchText(clause) : Match(SearchFields.Text, clause), Occur.MUST },
             { headline, Occur.SHOULD },
         };
+    }
+
+    /// <summary>
+    /// A phrase in the whole text through its pairs of neighbouring words: two words side by side
+    /// are exactly one pair; a longer phrase needs all its pairs, and its positions are then
+    /// checked only in the few articles that have them all.
+    /// </summary>
+    private static Query MatchText(List<AnalysedToken> clause)
+    {
+        var pairs = new List<Query>();
+        for (var i = 1; i < clause.Count; i++)
+        {
+            if (clause[i].Position == clause[i - 1].Position + 1)
+            {
+                pairs.Add(new TermQuery(new Term(SearchFields.Pairs, clause[i - 1].Term + " " + clause[i].Term)));
+            }
+        }
+        if (clause.Count == 2 && pairs.Count == 1)
+        {
+            return pairs[0];
+        }
+        var phrase = Match(SearchFields.Text, clause);
+        if (pairs.Count == 0)
+        {
+            return phrase;
+        }
+        var all = new BooleanQuery { { phrase, Occur.MUST } };
+        foreach (var pair in pairs)
+        {
+            all.Add(pair, Occur.MUST);
+        }
+        return all;
     }
 
     private static Query Match(string field, List<AnalysedToken> clause)

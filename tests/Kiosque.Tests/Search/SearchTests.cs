@@ -98,6 +98,27 @@ public abstract class SearchTests(KiosqueFactory site)
     }
 
     [Fact]
+    public async Task A_phrase_of_neighbouring_words_finds_them_side_by_side_in_any_part_and_any_form()
+    {
+        var section = _content.Section();
+        var inBody = _content.Article(section, "Budget voté", body: Body("Le conseil municipal a voté le budget."));
+        var inStandfirst = _content.Article(section, "Séance houleuse");
+        inStandfirst.Standfirst = "Les conseils municipaux se réunissent en urgence.";
+        var apart = _content.Article(section, "Un conseil", body: Body("Le conseil de quartier et le vote municipal."));
+        var threeWords = _content.Article(section, "Trois mots", body: Body("La présidente du conseil municipal extraordinaire démissionne."));
+        await SaveAndIndexAsync(section, inBody, inStandfirst, apart, threeWords);
+        using var client = site.Reader();
+
+        // Plural and accents folded as for words; "conseil … municipal" with words between is no phrase.
+        var pair = await client.GetDocumentAsync($"/recherche?q={Uri.EscapeDataString("\"Conseil municipal\"")}&rubrique={section.Slug}&tri=date");
+        Assert.Equal(new[] { Path(inBody), Path(inStandfirst), Path(threeWords) }.Order(), Links(pair).Order());
+        var longer = await client.GetDocumentAsync($"/recherche?q={Uri.EscapeDataString("\"conseil municipal extraordinaire\"")}&rubrique={section.Slug}");
+        Assert.Equal([Path(threeWords)], Links(longer));
+        var reversed = await client.GetDocumentAsync($"/recherche?q={Uri.EscapeDataString("\"municipal conseil\"")}&rubrique={section.Slug}");
+        Assert.Empty(Links(reversed));
+    }
+
+    [Fact]
     public async Task Headline_matches_rank_first_and_date_sort_puts_the_newest_first()
     {
         var section = _content.Section();
@@ -429,7 +450,7 @@ public abstract class SearchTests(KiosqueFactory site)
         using (var directory = FSDirectory.Open(System.IO.Path.Combine(first.DataDirectory, "search", generation)))
         using (var writer = new IndexWriter(directory, new IndexWriterConfig(FrenchSearchAnalyzer.Version, new FrenchSearchAnalyzer())))
         {
-            writer.SetCommitData(new Dictionary<string, string> { [SearchIndex.PositionKey] = "0" });
+            writer.SetCommitData(SearchIndex.CommitData(0, SearchIndex.Schema));
             writer.Commit();
         }
 
@@ -442,6 +463,38 @@ public abstract class SearchTests(KiosqueFactory site)
         var json = await JsonAsync(client, $"q={word}&tri=date");
         Assert.Equal(2, json.GetProperty("total").GetInt32());
         Assert.Equal(new[] { before.Slug, during.Slug }.Order(), Slugs(json).Order());
+    }
+
+    [Fact]
+    public async Task An_index_written_by_an_older_version_is_rebuilt_aside_and_swapped_in()
+    {
+        site.SkipIfUnavailable();
+        var first = new KiosqueFactory(site.Kind) { KeepData = true };
+        var word = Word();
+        var section = _content.Section();
+        var article = _content.Article(section, $"Le conseil municipal {word}");
+        string generation;
+        await using (first)
+        {
+            await first.WithDbAsync(db => TestContent.SaveAsync(db, section, article));
+            await first.WaitForSearchIndexAsync();
+            generation = first.Services.GetRequiredService<SearchIndex>().CurrentName!;
+        }
+        // What the first version wrote: a position and no schema.
+        using (var directory = FSDirectory.Open(System.IO.Path.Combine(first.DataDirectory, "search", generation)))
+        using (var writer = new IndexWriter(directory, new IndexWriterConfig(FrenchSearchAnalyzer.Version, new FrenchSearchAnalyzer())))
+        {
+            writer.SetCommitData(new Dictionary<string, string> { [SearchIndex.PositionKey] = writer.CommitData[SearchIndex.PositionKey] });
+            writer.Commit();
+        }
+
+        await using var second = new KiosqueFactory(first);
+        var index = second.Services.GetRequiredService<SearchIndex>();
+        await SearchWaits.EventuallyAsync(() => Task.FromResult(index.CurrentName is { } name && name != generation), "a new index replaces the old one");
+        Assert.False(index.IsOutdated);
+        using var client = second.Reader();
+        var json = await JsonAsync(client, $"q={Uri.EscapeDataString($"\"conseil municipal\" {word}")}");
+        Assert.Equal([article.Slug], Slugs(json));
     }
 
     private static KiosqueDb OpenDatabase(KiosqueFactory site) => site.Kind == DatabaseKind.Postgres
