@@ -31,12 +31,6 @@ public static class SearchFields
     /// </summary>
     public const string Text = "text";
 
-    /// <summary>
-    /// The same values as <see cref="Text"/>, indexed as pairs of neighbouring words: a two-word
-    /// phrase is then one term to look up instead of two position lists to walk in step (a phrase
-    /// of two common words is otherwise the slowest search there is). Since index schema 2.
-    /// </summary>
-    public const string Pairs = "pairs";
 
     /// <summary>Analysed for the ranking boost, and stored.</summary>
     public const string Headline = "headline";
@@ -110,16 +104,6 @@ public static class ArticleDocuments
             a.Tags.Select(t => new TagRefLite(t.Tag.Slug, t.Tag.Name)).ToList()))
         .AsSplitQuery();
 
-    /// <summary>Pairs are matched and scored (frequencies and length), never placed: no positions to store.</summary>
-    private static readonly FieldType PairsType = PairsFieldType();
-
-    private static FieldType PairsFieldType()
-    {
-        var type = new FieldType(TextField.TYPE_NOT_STORED) { IndexOptions = Lucene.Net.Index.IndexOptions.DOCS_AND_FREQS };
-        type.Freeze();
-        return type;
-    }
-
     public static Document ToDocument(IndexedArticle article)
     {
         var (body, quotes) = SplitBody(article.Body);
@@ -144,20 +128,17 @@ public static class ArticleDocuments
             if (text.Length > 0)
             {
                 document.Add(new TextField(SearchFields.Text, text, Field.Store.NO));
-                document.Add(new Field(SearchFields.Pairs, text, PairsType));
             }
         }
         foreach (var author in article.Authors)
         {
             document.Add(new StoredField(SearchFields.Authors, author.Name));
             document.Add(new TextField(SearchFields.Text, author.Name, Field.Store.NO));
-            document.Add(new Field(SearchFields.Pairs, author.Name, PairsType));
             document.Add(new StringField(SearchFields.AuthorSlug, author.Slug, Field.Store.NO));
         }
         foreach (var tag in article.Tags)
         {
             document.Add(new TextField(SearchFields.Text, tag.Name, Field.Store.NO));
-            document.Add(new Field(SearchFields.Pairs, tag.Name, PairsType));
             document.Add(new StringField(SearchFields.TagSlug, tag.Slug, Field.Store.NO));
         }
         return document;

@@ -2,7 +2,6 @@ using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Core;
 using Lucene.Net.Analysis.Fr;
 using Lucene.Net.Analysis.Miscellaneous;
-using Lucene.Net.Analysis.Shingle;
 using Lucene.Net.Analysis.Standard;
 using Lucene.Net.Analysis.Util;
 using Lucene.Net.Util;
@@ -26,10 +25,17 @@ public sealed class FrenchSearchAnalyzer : Analyzer
 
     private static readonly CharArraySet StopWords = FoldedStopWords();
 
-    /// <summary>Per field: the pairs field ends its chain differently from the others.</summary>
-    public FrenchSearchAnalyzer()
+    private readonly bool _pairs;
+
+    /// <param name="pairs">
+    /// Also index each two neighbouring words of the <see cref="SearchFields.Text"/> field as one
+    /// term (see <see cref="WordPairFilter"/>): for the index writer only. Queries, snippets and
+    /// related articles analyse text into plain words.
+    /// </param>
+    public FrenchSearchAnalyzer(bool pairs = false)
         : base(PER_FIELD_REUSE_STRATEGY)
     {
+        _pairs = pairs;
     }
 
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
@@ -40,22 +46,15 @@ public sealed class FrenchSearchAnalyzer : Analyzer
         stream = new ASCIIFoldingFilter(stream);
         stream = new StopFilter(Version, stream, StopWords);
         stream = new FrenchLightStemFilter(stream);
-        if (fieldName == SearchFields.Pairs)
+        if (_pairs && fieldName == SearchFields.Text)
         {
-            // Each two neighbouring words as one term ("conseil municipal"); a stop word between
-            // them leaves a gap, filled with "_", so pairs never skip over one.
-            var pairs = new ShingleFilter(stream, 2, 2);
-            pairs.SetOutputUnigrams(false);
-            stream = pairs;
+            stream = new WordPairFilter(stream);
         }
         return new TokenStreamComponents(source, stream);
     }
 
     /// <summary>A phrase never runs from one part of an article into the next (headline into body…).</summary>
     public override int GetPositionIncrementGap(string fieldName) => 100;
-
-    /// <summary>What <see cref="ShingleFilter"/> puts where a stop word was.</summary>
-    public const string PairFiller = "_";
 
     /// <summary>The analysed terms of a text, in order, with where each came from in it.</summary>
     public static List<AnalysedToken> Tokens(Analyzer analyzer, string field, string text, int maxTokens = int.MaxValue)

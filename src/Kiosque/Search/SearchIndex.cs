@@ -101,6 +101,9 @@ public sealed partial class SearchIndex : IDisposable
 
     public Analyzer Analyzer { get; } = new FrenchSearchAnalyzer();
 
+    /// <summary>The writer's: the same words, and word pairs in the text field.</summary>
+    private readonly Analyzer _indexing = new FrenchSearchAnalyzer(pairs: true);
+
     /// <summary>False until a generation is open (first start builds one; see <see cref="SearchIndexer"/>).</summary>
     public bool IsReady => Volatile.Read(ref _current) is not null;
 
@@ -175,7 +178,7 @@ public sealed partial class SearchIndex : IDisposable
         {
             return false;
         }
-        var opened = Generation.Open(Path.Combine(Root, name), name, Analyzer);
+        var opened = Generation.Open(Path.Combine(Root, name), name, _indexing);
         var old = Interlocked.Exchange(ref _current, opened);
         LogOpened(_logger, name, opened.Position);
         if (old is not null)
@@ -424,6 +427,7 @@ public sealed partial class SearchIndex : IDisposable
     {
         Interlocked.Exchange(ref _current, null)?.Dispose();
         Analyzer.Dispose();
+        _indexing.Dispose();
     }
 
     [LoggerMessage(LogLevel.Information, "Search index {Name} open at change-log position {Position}.")]

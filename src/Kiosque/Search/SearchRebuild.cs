@@ -33,7 +33,7 @@ public static class SearchRebuild
         System.IO.Directory.CreateDirectory(root);
         var name = SearchIndex.NewGenerationName(DateTime.UtcNow);
         var path = Path.Combine(root, name);
-        using var analyzer = new FrenchSearchAnalyzer();
+        using var analyzer = new FrenchSearchAnalyzer(pairs: true);
         try
         {
             using (var directory = FSDirectory.Open(path))

@@ -53,7 +53,7 @@ public sealed class UserQuery
 
     public bool IsEmpty => Problem == UserQueryProblem.None && Query is null;
 
-    /// <param name="pairs">The index has the <see cref="SearchFields.Pairs"/> field (schema 2 and later).</param>
+    /// <param name="pairs">The index has word pairs (<see cref="WordPairFilter"/>, schema 2 and later).</param>
     public static UserQuery Parse(string? raw, Analyzer analyzer, bool pairs = true)
     {
         var text = Clean(raw);
@@ -133,7 +133,7 @@ public sealed class UserQuery
         {
             if (clause[i].Position == clause[i - 1].Position + 1)
             {
-                pairs.Add(new TermQuery(new Term(SearchFields.Pairs, clause[i - 1].Term + " " + clause[i].Term)));
+                pairs.Add(new TermQuery(new Term(SearchFields.Text, WordPairFilter.Pair(clause[i - 1].Term, clause[i].Term))));
             }
         }
         if (clause.Count == 2 && pairs.Count == 1)

@@ -82,8 +82,8 @@ public sealed class FrenchAnalysisTests : IDisposable
         // The stop word keeps its place in the phrase ("?"), so "ouvrir le feu" does not match "ouvrir feu".
         Assert.Contains($"+text:\"{Terms("ouvrir")[0]} ? {Terms("feu")[0]}\"", text, StringComparison.Ordinal);
         Assert.Contains($"headline:\"{Terms("ouvrir")[0]} ? {Terms("feu")[0]}\"", text, StringComparison.Ordinal);
-        // Two neighbouring words are one term of the pairs field.
-        Assert.Contains($"+pairs:{Terms("forces")[0]} {Terms("armées")[0]}", text, StringComparison.Ordinal);
+        // Two neighbouring words are one term: their pair.
+        Assert.Contains($"+text:{Terms("forces")[0]} {Terms("armées")[0]}", text, StringComparison.Ordinal);
         Assert.Contains($"headline:\"{Terms("forces")[0]} {Terms("armées")[0]}\"", text, StringComparison.Ordinal);
         Assert.Contains("+text:almaty", text, StringComparison.Ordinal);
     }
