@@ -327,8 +327,10 @@ public static class MediaLibraryPages
         var uses = await UsesAsync(db, medium.Id, cancellationToken);
         var crops = medium.CropsPath is null ? null
             : Picture.StructuredData(new MediaRef(medium.FileName, medium.Width, medium.Height, medium.Alt, medium.Caption, medium.Credit, medium.RenditionsPath, medium.CropsPath));
-        var model = new MediumModel(card, focal.X, focal.Y, medium.FocalX, medium.FocalY, crops, medium.RenditionsPending, medium.RenditionError, uses,
-            uses.Count == 0 && await DeletableAsync(db, medium.Id, cancellationToken));
+        // The delete form only for those allowed to use it, and only when it would be accepted.
+        var canDelete = Staff.Of(http.User)?.IsEditor == true && uses.Count == 0
+            && !await db.Authors.AnyAsync(a => a.PhotoMediaId == medium.Id, cancellationToken);
+        var model = new MediumModel(card, focal.X, focal.Y, medium.FocalX, medium.FocalY, crops, medium.RenditionsPending, medium.RenditionError, uses, canDelete);
         var title = string.IsNullOrWhiteSpace(medium.Name) ? text["Media.Unnamed", medium.Id].Value : medium.Name;
         var chrome = new NewsroomChrome(title, Staff.Of(http.User), "media", NewsroomPages.Notice(http), error) { EditorScript = true };
         return NewsroomPages.Render<MediumView>(new { Chrome = chrome, Model = model }, status);

@@ -276,6 +276,8 @@ public abstract class MediaLibraryTests(KiosqueFactory site)
         Assert.True(await site.WithDbAsync(db => db.Media.AnyAsync(m => m.Id == used, Cancel)));
 
         var (contributor, _) = await site.SignedInAsync(Roles.Contributor);
+        Assert.Null((await contributor.GetDocumentAsync($"/newsroom/medias/{unused}")).QuerySelector($"form[action='/newsroom/medias/{unused}/supprimer']"));
+        Assert.NotNull((await editor.GetDocumentAsync($"/newsroom/medias/{unused}")).QuerySelector($"form[action='/newsroom/medias/{unused}/supprimer']"));
         using var forbidden = await contributor.PostFormAsync($"/newsroom/medias/{unused}/supprimer", ("confirm", "yes"));
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
 
