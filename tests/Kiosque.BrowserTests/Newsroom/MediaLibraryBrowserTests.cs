@@ -104,8 +104,23 @@ public sealed partial class MediaLibraryBrowserTests(MediaBrowserSite site) : IC
         Assert.Equal(413, response.Status);
         Assert.Contains("dépasse 0,5 Mo", await response.TextAsync(), StringComparison.Ordinal);
 
+        // A picture lacking its alt text, so the pages show their warnings too.
+        var picture = context.APIRequest.CreateFormData();
+        picture.Append("credit", "Noé Faure");
+        picture.Append("caption", "Le quai à marée basse");
+        picture.Append("file", new FilePayload { Name = "quai.jpg", MimeType = "image/jpeg", Buffer = Jpeg(640, 400) });
+        await page.GotoAsync("/newsroom/medias");
+        var token = await page.Locator("input[name=__RequestVerificationToken]").First.GetAttributeAsync("value");
+        picture.Append("__RequestVerificationToken", token!);
+        var uploaded = await context.APIRequest.PostAsync("/newsroom/medias", new() { Multipart = picture, MaxRedirects = 0 });
+        Assert.Equal(302, uploaded.Status);
+
         await page.GotoAsync("/newsroom/medias");
         await Expect(page.Locator("h1")).ToHaveTextAsync("Médiathèque");
+        await Expect(page.Locator(".nr-media-incomplete").First).ToBeVisibleAsync();
+        Assert.Empty(await AxeAsync(page));
+        await page.GotoAsync(uploaded.Headers["location"]);
+        await Expect(page.Locator("#media-missing")).ToContainTextAsync("le texte alternatif");
         Assert.Empty(await AxeAsync(page));
         await context.CloseAsync();
     }

@@ -81,7 +81,7 @@ function heroPicker(initial) {
   };
   hero.addEventListener('change', showThumb);
   document.addEventListener('kiosque:media-added', event => remember([event.detail]));
-  if (!field || !search || hero.disabled) return;
+  if (!field || !search || hero.matches(':disabled')) return;
   field.hidden = false;
   let timer = null;
   // Typing in the search is not an edit of the article.

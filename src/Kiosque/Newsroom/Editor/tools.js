@@ -85,7 +85,9 @@ export class MediaImage extends FormTool {
     };
     document.addEventListener('kiosque:media-added', event => add(event.detail));
     let timer = null;
-    search.addEventListener('input', () => {
+    // Typing in the search is not an edit of the article.
+    search.addEventListener('input', event => {
+      event.stopPropagation();
       clearTimeout(timer);
       timer = setTimeout(async () => {
         const response = await fetch('/newsroom/medias/recherche?q=' + encodeURIComponent(search.value.trim()), { headers: { Accept: 'application/json' }, credentials: 'same-origin' }).catch(() => null);
