@@ -12,6 +12,7 @@ using Kiosque.Newsroom;
 using Kiosque.Search;
 using Kiosque.Site;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -163,6 +164,23 @@ foreach (var kind in new[] { TaxonomyPages.Sections, TaxonomyPages.Tags, Taxonom
     newsroom.MapPost($"/{kind.Path}", TaxonomyPages.Create(kind)).RequireAuthorization(policy);
     newsroom.MapPost($"/{kind.Path}/{{id:int}}", TaxonomyPages.Update(kind)).RequireAuthorization(policy);
 }
+// Media library: every staff member uploads and edits; deleting (only what nothing uses) is for editors.
+newsroom.MapGet("/medias", MediaLibraryPages.List);
+newsroom.MapGet("/medias/recherche", MediaLibraryPages.Search);
+newsroom.MapGet("/medias/{id:int}", MediaLibraryPages.Get);
+newsroom.MapPost("/medias/{id:int}", MediaLibraryPages.Save);
+newsroom.MapPost("/medias/{id:int}/supprimer", MediaLibraryPages.Delete).RequireAuthorization(NewsroomServices.EditorPolicy);
+// Uploads stream their body (MediaUploadForm) and check the antiforgery token once they have read
+// it, so they sit outside the group's filter that reads the whole form first. The body limit is
+// the media limit plus the form around it (Kestrel's default, about 28.6 MB, is below 30 MB).
+var mediaLimits = app.Services.GetRequiredService<IOptions<MediaOptions>>().Value;
+app.MapGroup("/newsroom").DisableAntiforgery()
+    .RequireAuthorization(NewsroomServices.StaffPolicy)
+    .AddEndpointFilter(NewsroomPages.SecurityHeaders)
+    .AddEndpointFilter(NewsroomPages.RequireTwoFactorWhenMandatory)
+    .AddEndpointFilter(ChangeFeedFilters.WaitForOwnChanges)
+    .MapPost("/medias", MediaLibraryPages.Upload)
+    .WithMetadata(new RequestSizeLimitAttribute(MediaUploadForm.RequestLimit(mediaLimits)));
 newsroom.MapGet("/compte", AccountPages.Get);
 newsroom.MapPost("/compte/mot-de-passe", AccountPages.PostPassword);
 newsroom.MapPost("/compte/2fa", AccountPages.PostTwoFactor);

@@ -19,6 +19,9 @@ public enum MediaProblem
     Corrupt,
     HeicUnsupported,
     TextTooLong,
+
+    /// <summary>A form sent without choosing a file.</summary>
+    NoFile,
 }
 
 /// <summary>What comes with the file. Empty credit, caption or alt are prefilled from the file's IPTC/XMP when it has them.</summary>
@@ -361,6 +364,16 @@ public sealed partial class MediaIngest(
             }
         }
     }
+
+    /// <summary>
+    /// The size refusal, for a caller that stopped reading before the ingest could (a request body
+    /// over the server's limit): the same message as when the ingest counts the bytes itself.
+    /// </summary>
+    public MediaIngestResult TooLarge() =>
+        Refuse(MediaProblem.TooLarge, "Media.Error.TooLarge", Megabytes(options.Value.MaxBytes));
+
+    /// <summary>The refusal of a form sent without a file.</summary>
+    public MediaIngestResult NoFile() => Refuse(MediaProblem.NoFile, "Media.Error.NoFile");
 
     private MediaIngestResult Refuse(MediaProblem problem, string key, params object[] arguments) =>
         MediaIngestResult.Refused(problem, text[key, arguments].Value);

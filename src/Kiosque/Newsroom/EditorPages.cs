@@ -48,6 +48,9 @@ public sealed record EditorModel(
 {
     /// <summary>Set after a refused save without script: where to merge it.</summary>
     public string? MergeUrl { get; init; }
+
+    /// <summary>The media size limit, for the upload form's message and its check before sending.</summary>
+    public long MaxUploadBytes { get; init; }
 }
 
 /// <summary>The article editor: create, edit and autosave, workflow, preview, corrections.</summary>
@@ -103,9 +106,10 @@ public static class EditorPages
         var sections = await db.Sections.AsNoTracking().OrderBy(s => s.Position).ThenBy(s => s.Name).Select(s => new Choice(s.Id, s.Name)).ToListAsync(cancellationToken);
         var authors = await db.Authors.AsNoTracking().OrderBy(a => a.Name).Select(a => new Choice(a.Id, a.Name)).ToListAsync(cancellationToken);
         var tags = await db.Tags.AsNoTracking().OrderBy(t => t.Name).Select(t => new Choice(t.Id, t.Name)).ToListAsync(cancellationToken);
-        // The media library is thin for now: the latest items, newest first.
-        var media = await db.Media.AsNoTracking().OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Take(200)
-            .Select(m => new MediaChoice(m.Id, SiteFormat.MediaPath(m.FileName), m.Caption, m.Credit, m.Width, m.Height)).ToListAsync(cancellationToken);
+        // A few recent media and those the article shows; the pickers search the rest (/newsroom/medias/recherche).
+        var shown = ArticleBody.Parse(article.Body).Blocks.OfType<ImageBlock>().Select(b => b.MediaId).Append(article.HeroMediaId ?? 0).Where(id => id > 0);
+        var media = (await MediaLibraryPages.PickerAsync(db, shown, cancellationToken))
+            .Select(m => new MediaChoice(m.Id, m.Url, m.Caption, m.Credit, m.UrlWidth, m.UrlHeight)).ToList();
         var readAlso = await db.Published().Where(a => a.Id != article.Id).NewestFirst().Take(300).Select(a => new Choice(a.Id, a.Headline)).ToListAsync(cancellationToken);
         var corrections = await db.Corrections.AsNoTracking().Where(c => c.ArticleId == article.Id).OrderBy(c => c.At).Select(c => new CorrectionRow(c.At, c.Text)).ToListAsync(cancellationToken);
         var (previewLink, expires) = previews.Create(article.Id);
@@ -115,7 +119,7 @@ public static class EditorPages
             article.SeoTitle, article.SeoDescription, EditorJsBody.ToEditorJs(ArticleBody.Parse(article.Body)).ToJsonString(),
             article.PublishedAt, article.ScheduledAt, article.UpdatedAt, sections, authors, tags, media, readAlso, corrections,
             ArticleEditor.CanEdit(staff, article), staff.IsEditor, previewLink, expires, EditorStrings(text))
-        { MergeUrl = mergeUrl };
+        { MergeUrl = mergeUrl, MaxUploadBytes = http.RequestServices.GetRequiredService<IOptions<MediaOptions>>().Value.MaxBytes };
         var title = string.IsNullOrWhiteSpace(article.Headline) ? text["Newsroom.Untitled"].Value : article.Headline;
         var chrome = new NewsroomChrome(title, staff, "articles", NewsroomPages.Notice(http), errors.Count == 0 ? null : Describe(errors, text)) { EditorScript = true };
         return NewsroomPages.Render<EditorView>(new { Chrome = chrome, Model = model }, status);

@@ -63,15 +63,21 @@ public static class NewsroomPages
             var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
             if (!await antiforgery.IsRequestValidAsync(http))
             {
-                var text = Text(http);
-                if (NewsroomServices.IsScriptRequest(http.Request))
-                {
-                    return Results.Json(new { error = text["Newsroom.Csrf"].Value }, statusCode: StatusCodes.Status400BadRequest);
-                }
-                return Message(http, text["Newsroom.Csrf.Title"], text["Newsroom.Csrf"], StatusCodes.Status400BadRequest);
+                return CsrfRefusal(http);
             }
         }
         return await next(context);
+    }
+
+    /// <summary>What a request without a valid antiforgery token gets (a page, or JSON for scripts).</summary>
+    public static IResult CsrfRefusal(HttpContext http)
+    {
+        var text = Text(http);
+        if (NewsroomServices.IsScriptRequest(http.Request))
+        {
+            return Results.Json(new { error = text["Newsroom.Csrf"].Value }, statusCode: StatusCodes.Status400BadRequest);
+        }
+        return Message(http, text["Newsroom.Csrf.Title"], text["Newsroom.Csrf"], StatusCodes.Status400BadRequest);
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ namespace Kiosque.BrowserTests.Infrastructure;
 /// The real application on a Kestrel port of its own (SQLite, temporary data folder) and Debian's
 /// Chromium driven by Playwright, headless. One per test class; every test opens its own contexts.
 /// </summary>
-public sealed class NewsroomBrowserSite : WebApplicationFactory<Program>, IAsyncLifetime
+public class NewsroomBrowserSite : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
     public const string Password = "une phrase de passe pour le navigateur";
@@ -31,7 +31,14 @@ public sealed class NewsroomBrowserSite : WebApplicationFactory<Program>, IAsync
         builder.UseSetting("ConnectionStrings:Kiosque", $"Data Source={Path.Combine(_dataDirectory, "kiosque.db")}");
         builder.UseSetting("Kiosque:DataDirectory", _dataDirectory);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
+
+    /// <summary>Settings a test class's own site changes (e.g. a small media size limit).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
 
     public async ValueTask InitializeAsync()
     {

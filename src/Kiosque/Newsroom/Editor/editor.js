@@ -6,6 +6,7 @@ import Header from '@editorjs/header';
 import List from '@editorjs/list';
 import Paragraph from '@editorjs/paragraph';
 import { SourcedQuote, MediaImage, LinkEmbed, ReadAlso, setContext } from './tools.js';
+import { startMedia } from './media.js';
 
 const AUTOSAVE_MS = 4000;
 
@@ -15,10 +16,12 @@ function json(id) {
 }
 
 function start() {
+  const S = json('editor-strings') || {};
+  const media = json('media-library') || [];
+  setContext({ strings: S, media, articles: json('readalso-library') || [] });
+  startMedia(S, media);
   const form = document.getElementById('article-form');
   if (!form) return;
-  const S = json('editor-strings') || {};
-  setContext({ strings: S, media: json('media-library') || [], articles: json('readalso-library') || [] });
   const fields = form.elements;
   const readOnly = form.querySelector('fieldset').disabled;
   const state = document.getElementById('save-state');

@@ -3,6 +3,11 @@
 // link card, a "read also" link to another article. Each renders plain labelled form fields.
 let context = { strings: {}, media: [], articles: [] };
 export function setContext(value) { context = value; }
+// A picture uploaded from the editor: every image block can choose it at once.
+export function addMedia(m) {
+  if (!context.media.some(x => x.id === m.id)) context.media.unshift(m);
+  document.dispatchEvent(new CustomEvent('kiosque:media-added', { detail: m }));
+}
 const S = () => context.strings;
 
 const icons = {
@@ -62,12 +67,38 @@ export class MediaImage extends FormTool {
   static get toolbox() { return { title: S().Image || 'Image', icon: icons.image }; }
   render() {
     const d = box(S().Image);
-    const options = [['', S().ChooseImage], ...context.media.map(m => [m.id, m.caption || m.url])];
+    const label = m => m.caption || m.name || m.url;
+    const options = [['', S().ChooseImage], ...context.media.map(m => [m.id, label(m)])];
+    // The page carries only recent pictures (and the article's own): the search asks the library.
+    const search = input('', 'search');
+    search.autocomplete = 'off';
+    field(d, S().SearchLibrary, search);
     this.media = field(d, S().FromLibrary, select(options, this.data.mediaId));
     this.preview = document.createElement('img');
     this.preview.alt = '';
     this.preview.style.maxWidth = '16rem';
-    const update = () => { const m = context.media.find(x => String(x.id) === this.media.value); this.preview.hidden = !m; if (m) this.preview.src = m.url; };
+    const found = new Map(context.media.map(m => [String(m.id), m]));
+    const update = () => { const m = found.get(this.media.value); this.preview.hidden = !m; if (m) this.preview.src = m.url; };
+    const add = m => {
+      found.set(String(m.id), m);
+      if (![...this.media.options].some(o => o.value === String(m.id))) this.media.insertBefore(new Option(label(m), String(m.id)), this.media.options[1] || null);
+    };
+    document.addEventListener('kiosque:media-added', event => add(event.detail));
+    let timer = null;
+    // Typing in the search is not an edit of the article.
+    search.addEventListener('input', event => {
+      event.stopPropagation();
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const response = await fetch('/newsroom/medias/recherche?q=' + encodeURIComponent(search.value.trim()), { headers: { Accept: 'application/json' }, credentials: 'same-origin' }).catch(() => null);
+        if (!response || !response.ok) return;
+        const results = await response.json();
+        const current = this.media.value;
+        for (const option of [...this.media.options]) if (option.value && option.value !== current) option.remove();
+        results.forEach(add);
+        this.media.value = current;
+      }, 250);
+    });
     this.media.addEventListener('change', update);
     d.appendChild(this.preview);
     update();
