@@ -90,8 +90,9 @@ app.UseStaticFiles(new StaticFileOptions
 app.UseAuthentication();
 app.UseAuthorization();
 
-// Reader site. Reader pages are served from the page cache (.CachePage, with the query keys that change them);
-// feeds and sitemaps opt in the same way.
+// Reader site. Reader pages and feeds are served from the page cache (.CachePage, with the query keys that
+// change them). Sitemaps and robots.txt use SyndicationCache: a sitemap page is megabytes, so only its
+// validators are kept, and it is rendered again only when a change touches its range of articles.
 app.MapGet("/", HomePage.Get).CachePage("page");
 app.MapGet("/article/{slug}", ArticlePage.Get).CachePage();
 app.MapGet("/rubrique/{slug}", ListPages.Section).CachePage("page");
@@ -100,18 +101,18 @@ app.MapGet("/auteur/{slug}", ListPages.Author).CachePage("page");
 app.MapGet("/partager/mastodon", ShareMastodon.Get);
 
 // Feeds: RSS 2.0, Atom and JSON Feed beside each list (docs/syndication.md lists them all)
-app.MapGet("/rss.xml", (HttpContext http, KiosqueDb db) => FeedPages.Site(http, db, FeedFormat.Rss));
-app.MapGet("/atom.xml", (HttpContext http, KiosqueDb db) => FeedPages.Site(http, db, FeedFormat.Atom));
-app.MapGet("/feed.json", (HttpContext http, KiosqueDb db) => FeedPages.Site(http, db, FeedFormat.Json));
-app.MapGet("/rubrique/{slug}/rss.xml", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Section(http, db, slug, FeedFormat.Rss));
-app.MapGet("/rubrique/{slug}/atom.xml", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Section(http, db, slug, FeedFormat.Atom));
-app.MapGet("/rubrique/{slug}/feed.json", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Section(http, db, slug, FeedFormat.Json));
-app.MapGet("/theme/{slug}/rss.xml", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Tag(http, db, slug, FeedFormat.Rss));
-app.MapGet("/theme/{slug}/atom.xml", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Tag(http, db, slug, FeedFormat.Atom));
-app.MapGet("/theme/{slug}/feed.json", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Tag(http, db, slug, FeedFormat.Json));
-app.MapGet("/auteur/{slug}/rss.xml", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Author(http, db, slug, FeedFormat.Rss));
-app.MapGet("/auteur/{slug}/atom.xml", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Author(http, db, slug, FeedFormat.Atom));
-app.MapGet("/auteur/{slug}/feed.json", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Author(http, db, slug, FeedFormat.Json));
+app.MapGet("/rss.xml", (HttpContext http, KiosqueDb db) => FeedPages.Site(http, db, FeedFormat.Rss)).CachePage();
+app.MapGet("/atom.xml", (HttpContext http, KiosqueDb db) => FeedPages.Site(http, db, FeedFormat.Atom)).CachePage();
+app.MapGet("/feed.json", (HttpContext http, KiosqueDb db) => FeedPages.Site(http, db, FeedFormat.Json)).CachePage();
+app.MapGet("/rubrique/{slug}/rss.xml", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Section(http, db, slug, FeedFormat.Rss)).CachePage();
+app.MapGet("/rubrique/{slug}/atom.xml", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Section(http, db, slug, FeedFormat.Atom)).CachePage();
+app.MapGet("/rubrique/{slug}/feed.json", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Section(http, db, slug, FeedFormat.Json)).CachePage();
+app.MapGet("/theme/{slug}/rss.xml", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Tag(http, db, slug, FeedFormat.Rss)).CachePage();
+app.MapGet("/theme/{slug}/atom.xml", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Tag(http, db, slug, FeedFormat.Atom)).CachePage();
+app.MapGet("/theme/{slug}/feed.json", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Tag(http, db, slug, FeedFormat.Json)).CachePage();
+app.MapGet("/auteur/{slug}/rss.xml", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Author(http, db, slug, FeedFormat.Rss)).CachePage();
+app.MapGet("/auteur/{slug}/atom.xml", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Author(http, db, slug, FeedFormat.Atom)).CachePage();
+app.MapGet("/auteur/{slug}/feed.json", (string slug, HttpContext http, KiosqueDb db) => FeedPages.Author(http, db, slug, FeedFormat.Json)).CachePage();
 // Addresses feed readers try by habit
 app.MapGet("/feed", () => Results.Redirect("/rss.xml", permanent: true));
 app.MapGet("/rss", () => Results.Redirect("/rss.xml", permanent: true));

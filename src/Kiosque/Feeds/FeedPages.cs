@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
+using Kiosque.Caching;
 using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Site;
@@ -48,11 +49,12 @@ public static class FeedPages
 {
     private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
 
-    private sealed record Scope(string Title, string Description, string PagePath, IQueryable<Article> Articles);
+    /// <param name="ListTag">The page-cache tag of the list the feed follows: a publish or move in it refreshes the feed.</param>
+    private sealed record Scope(string Title, string Description, string PagePath, IQueryable<Article> Articles, string ListTag);
 
     public static Task<IResult> Site(HttpContext http, KiosqueDb db, FeedFormat feedFormat) =>
         ServeAsync(http, db, feedFormat, "/", (scopeDb, text, site, _) =>
-            Task.FromResult<Scope?>(new Scope(site.SiteName, text["Tagline"], "/", scopeDb.Published())));
+            Task.FromResult<Scope?>(new Scope(site.SiteName, text["Tagline"], "/", scopeDb.Published(), PageTags.Home)));
 
     public static Task<IResult> Section(HttpContext http, KiosqueDb db, string slug, FeedFormat feedFormat) =>
         ServeAsync(http, db, feedFormat, SiteFormat.SectionPath(slug), async (scopeDb, text, site, cancellationToken) =>
@@ -63,7 +65,8 @@ public static class FeedPages
                 $"{section.Name} — {site.SiteName}",
                 string.IsNullOrWhiteSpace(section.Description) ? text["Feed.SectionDescription", section.Name, site.SiteName] : section.Description,
                 SiteFormat.SectionPath(slug),
-                scopeDb.Published().Where(a => a.SectionId == section.Id));
+                scopeDb.Published().Where(a => a.SectionId == section.Id),
+                PageTags.SectionTag(section.Id));
         });
 
     public static Task<IResult> Tag(HttpContext http, KiosqueDb db, string slug, FeedFormat feedFormat) =>
@@ -74,7 +77,8 @@ public static class FeedPages
                 $"{tag.Name} — {site.SiteName}",
                 text["Feed.TagDescription", tag.Name, site.SiteName],
                 SiteFormat.TagPath(slug),
-                scopeDb.Published().Where(a => a.Tags.Any(t => t.TagId == tag.Id)));
+                scopeDb.Published().Where(a => a.Tags.Any(t => t.TagId == tag.Id)),
+                PageTags.TagTag(tag.Id));
         });
 
     public static Task<IResult> Author(HttpContext http, KiosqueDb db, string slug, FeedFormat feedFormat) =>
@@ -85,33 +89,34 @@ public static class FeedPages
                 $"{author.Name} — {site.SiteName}",
                 text["Feed.AuthorDescription", author.Name, site.SiteName],
                 SiteFormat.AuthorPath(slug),
-                scopeDb.Published().Where(a => a.Authors.Any(p => p.AuthorId == author.Id)));
+                scopeDb.Published().Where(a => a.Authors.Any(p => p.AuthorId == author.Id)),
+                PageTags.AuthorTag(author.Id));
         });
 
+    /// <summary>
+    /// Renders a feed for the page cache, like any reader page: stored once per change, compressed
+    /// once, answered with ETag, Last-Modified and 304, and evicted by the tags of what it shows.
+    /// </summary>
     private static async Task<IResult> ServeAsync(HttpContext http, KiosqueDb db, FeedFormat feedFormat, string pagePath, Func<KiosqueDb, IStringLocalizer<SharedResource>, KiosqueOptions, CancellationToken, Task<Scope?>> resolve)
     {
         var services = http.RequestServices;
         var format = services.GetRequiredService<SiteFormat>();
         var options = services.GetRequiredService<IOptions<KiosqueOptions>>();
-        var cache = services.GetRequiredService<SyndicationCache>();
-        return await cache.ServeAsync(http, db, FeedPaths.For(pagePath, feedFormat),
-            async cancellationToken =>
-            {
-                var scope = await resolve(db, services.GetRequiredService<IStringLocalizer<SharedResource>>(), options.Value, cancellationToken);
-                if (scope is null)
-                {
-                    return null;
-                }
-                var document = await LoadAsync(http, db, scope, feedFormat, cancellationToken);
-                var body = feedFormat switch
-                {
-                    FeedFormat.Rss => FeedWriters.Rss(document, format),
-                    FeedFormat.Atom => FeedWriters.Atom(document, format),
-                    _ => FeedWriters.Json(document, format),
-                };
-                return new Rendered(body, FeedPaths.ContentType(feedFormat) + "; charset=utf-8", document.Entries.Count == 0 ? null : document.Updated);
-            },
-            () => SitePages.NotFoundAsync(http, db, format, options, http.RequestAborted));
+        var cancellationToken = http.RequestAborted;
+        var scope = await resolve(db, services.GetRequiredService<IStringLocalizer<SharedResource>>(), options.Value, cancellationToken);
+        if (scope is null)
+        {
+            return await SitePages.NotFoundAsync(http, db, format, options, cancellationToken);
+        }
+        var document = await LoadAsync(http, db, scope, feedFormat, cancellationToken);
+        var body = feedFormat switch
+        {
+            FeedFormat.Rss => FeedWriters.Rss(document, format),
+            FeedFormat.Atom => FeedWriters.Atom(document, format),
+            _ => FeedWriters.Json(document, format),
+        };
+        return Results.Bytes(body, FeedPaths.ContentType(feedFormat) + "; charset=utf-8",
+            lastModified: document.Entries.Count == 0 ? null : new DateTimeOffset(DateTime.SpecifyKind(document.Updated, DateTimeKind.Utc)));
     }
 
     private static async Task<FeedDocument> LoadAsync(HttpContext http, KiosqueDb db, Scope scope, FeedFormat feedFormat, CancellationToken cancellationToken)
@@ -145,7 +150,14 @@ public static class FeedPages
 
         var bodies = rows.Select(r => ParseOrEmpty(r.Body)).ToList();
         // The images and read-also targets of every article, in one round of queries.
-        var refs = await ArticlePage.LoadReferencesAsync(db, ArticleBody.Of([.. bodies.SelectMany(b => b.Blocks)]), cancellationToken);
+        var blocks = ArticleBody.Of([.. bodies.SelectMany(b => b.Blocks)]);
+        var refs = await ArticlePage.LoadReferencesAsync(db, blocks, cancellationToken);
+        var tags = http.CacheTags().Add(scope.ListTag).Articles(rows.Select(r => r.Id))
+            .Articles(blocks.Blocks.OfType<ReadAlsoBlock>().Select(b => b.ArticleId));
+        foreach (var mediaId in blocks.Blocks.OfType<ImageBlock>().Select(b => b.MediaId))
+        {
+            tags.Media(mediaId);
+        }
 
         var origin = format.Absolute(http.Request, "");
         var entries = rows.Select((r, i) =>

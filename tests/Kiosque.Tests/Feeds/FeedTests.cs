@@ -247,7 +247,11 @@ public abstract class FeedTests(KiosqueFactory site)
         var etag = first.Headers.ETag!;
         var lastModified = first.Content.Headers.LastModified!.Value;
         Assert.False(etag.IsWeak);
-        Assert.Contains("no-cache", first.Headers.CacheControl!.ToString(), StringComparison.Ordinal);
+        // Cached like the pages: a short freshness, then revalidation; fresh again after any publish.
+        Assert.True(first.Headers.CacheControl!.Public);
+        Assert.InRange(first.Headers.CacheControl.MaxAge!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
+        Assert.Contains("stale-while-revalidate", first.Headers.CacheControl.ToString(), StringComparison.Ordinal);
+        Assert.Contains(first.Headers.GetValues("Surrogate-Key").Single().Split(' '), key => key.StartsWith("tag:", StringComparison.Ordinal));
 
         var (byTag, byTagBody) = await GetAsync(client, path, r => r.Headers.IfNoneMatch.Add(etag));
         Assert.Equal(HttpStatusCode.NotModified, byTag.StatusCode);
