@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Kiosque.Content;
 using Lucene.Net.Analysis;
@@ -90,6 +91,21 @@ public sealed partial class SearchIndex : IDisposable
     private readonly Filter _publicOnly = new CachingWrapperFilter(new TermFilter(new Term(SearchFields.Visibility, SearchFields.Public)));
     private Generation? _current;
 
+    /// <summary>
+    /// Related articles found since the last change to what readers can see, by article.
+    /// MoreLikeThis reads every word of the body and looks each one up: two thirds of an article
+    /// page's render at 100,000 articles, paid again whenever a page leaves the page cache (its
+    /// budget, its lifetime, or the cache turned off). Any change to a public article empties it,
+    /// so a new piece joins its neighbours' lists at once; drafts saved in the newsroom do not.
+    /// </summary>
+    private readonly ConcurrentDictionary<int, RelatedEntry> _related = new();
+
+    private sealed record RelatedEntry(int Count, int[] Ids, long ExpiresAt);
+
+    private const int MaxRelatedEntries = 50_000;
+
+    private static readonly TimeSpan RelatedLifetime = TimeSpan.FromMinutes(10);
+
     public SearchIndex(IOptions<KiosqueOptions> options, TimeProvider clock, ILogger<SearchIndex> logger)
     {
         _clock = clock;
@@ -180,6 +196,7 @@ public sealed partial class SearchIndex : IDisposable
         }
         var opened = Generation.Open(Path.Combine(Root, name), name, _indexing);
         var old = Interlocked.Exchange(ref _current, opened);
+        _related.Clear();
         LogOpened(_logger, name, opened.Position);
         if (old is not null)
         {
@@ -213,10 +230,20 @@ public sealed partial class SearchIndex : IDisposable
         foreach (var id in deletes)
         {
             generation.Writer.DeleteDocuments(new Term(SearchFields.Id, id.ToString(CultureInfo.InvariantCulture)));
+            _related.Clear();
         }
         foreach (var article in upserts)
         {
             generation.Writer.UpdateDocument(new Term(SearchFields.Id, article.Id.ToString(CultureInfo.InvariantCulture)), ArticleDocuments.ToDocument(article));
+            if (article.IsPublic)
+            {
+                _related.Clear();
+            }
+            else
+            {
+                // Unpublished: other lists still name it, but their cards are read through Published().
+                _related.TryRemove(article.Id, out _);
+            }
         }
         // The generation's own schema: an outdated one stays outdated until it is rebuilt.
         generation.Writer.SetCommitData(CommitData(position, generation.Schema));
@@ -267,6 +294,25 @@ public sealed partial class SearchIndex : IDisposable
     /// falls back to its plain query.
     /// </summary>
     public IReadOnlyList<int>? Related(int articleId, string text, IReadOnlyCollection<string> tagSlugs, string sectionSlug, int count)
+    {
+        var now = _clock.GetTimestamp();
+        if (_related.TryGetValue(articleId, out var known) && known.Count == count && known.ExpiresAt > now)
+        {
+            return known.Ids;
+        }
+        var found = FindRelated(articleId, text, tagSlugs, sectionSlug, count);
+        if (found is not null)
+        {
+            if (_related.Count >= MaxRelatedEntries)
+            {
+                _related.Clear();
+            }
+            _related[articleId] = new RelatedEntry(count, [.. found], now + (long)(RelatedLifetime.TotalSeconds * _clock.TimestampFrequency));
+        }
+        return found;
+    }
+
+    private IReadOnlyList<int>? FindRelated(int articleId, string text, IReadOnlyCollection<string> tagSlugs, string sectionSlug, int count)
     {
         return WithSearcher<IReadOnlyList<int>?>(searcher =>
         {
