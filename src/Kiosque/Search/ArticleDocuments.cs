@@ -110,6 +110,7 @@ public static class ArticleDocuments
         var document = new Document
         {
             new StringField(SearchFields.Id, article.Id.ToString(CultureInfo.InvariantCulture), Field.Store.YES),
+            new NumericDocValuesField(SearchFields.Id, article.Id),
             new StoredField(SearchFields.Slug, article.Slug),
             new StringField(SearchFields.Status, article.Status.ToString(), Field.Store.YES),
             new StringField(SearchFields.Visibility, article.IsPublic ? SearchFields.Public : SearchFields.StaffOnly, Field.Store.NO),

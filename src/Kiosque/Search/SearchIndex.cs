@@ -77,7 +77,7 @@ public sealed partial class SearchIndex : IDisposable
     /// <summary>
     /// What the documents hold; raise it when <see cref="ArticleDocuments.ToDocument"/> or the
     /// analyser changes, and every node rebuilds its index aside (searching the old one meanwhile).
-    /// 1: first version (no schema key); 2: word pairs.
+    /// 1: first version (no schema key); 2: word pairs, ids as doc values.
     /// </summary>
     public const int Schema = 2;
 
@@ -329,6 +329,9 @@ public sealed partial class SearchIndex : IDisposable
                 MinDocFreq = 2,
                 MinWordLen = 3,
                 MaxQueryTerms = 15,
+                // The opening of a piece says what it is about; every further word read costs a
+                // lookup in the term dictionary (half of the related search at 100,000 articles).
+                MaxNumTokensParsed = 300,
                 // A word found in one piece in twenty says little about what a piece is about, and
                 // costs the most to look up.
                 MaxDocFreq = Math.Max(50, searcher.IndexReader.NumDocs / 20),
@@ -347,7 +350,7 @@ public sealed partial class SearchIndex : IDisposable
             var recency = new Recency(_clock.GetUtcNow().UtcDateTime.Ticks, Weight: 1, HalfLifeDays: 60);
             var top = recency.Rescore(searcher, searcher.Search(like, _publicOnly, Recency.Window(count)));
             top.ScoreDocs = top.ScoreDocs.Take(count).ToArray();
-            return top.ScoreDocs.Select(d => int.Parse(searcher.Doc(d.Doc, IdOnly).Get(SearchFields.Id, CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)).ToList();
+            return top.ScoreDocs.Select(d => ArticleId(searcher, d.Doc)).ToList();
         });
     }
 
@@ -355,6 +358,21 @@ public sealed partial class SearchIndex : IDisposable
     public int Count => WithSearcher(s => (int?)s.IndexReader.NumDocs) ?? 0;
 
     private static readonly HashSet<string> IdOnly = [SearchFields.Id];
+
+    /// <summary>
+    /// The article id of a hit, from its doc value: reading it from the stored fields would
+    /// decompress the whole stored article (the body kept for snippets) for one number, and map
+    /// a page of the index into the server's memory for every related list.
+    /// </summary>
+    private static int ArticleId(IndexSearcher searcher, int doc)
+    {
+        var leaves = searcher.IndexReader.Leaves;
+        var leaf = leaves[ReaderUtil.SubIndex(doc, leaves)];
+        var ids = leaf.AtomicReader.GetNumericDocValues(SearchFields.Id);
+        return ids is not null
+            ? (int)ids.Get(doc - leaf.DocBase)
+            : int.Parse(searcher.Doc(doc, IdOnly).Get(SearchFields.Id, CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+    }
 
     private Filter Filters(SearchRequest request)
     {
