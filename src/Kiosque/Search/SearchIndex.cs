@@ -106,6 +106,9 @@ public sealed partial class SearchIndex : IDisposable
 
     private static readonly TimeSpan RelatedLifetime = TimeSpan.FromMinutes(10);
 
+    /// <summary>Pieces of the same section this recent are related even without a word or tag in common.</summary>
+    private static readonly TimeSpan RecentInSection = TimeSpan.FromDays(30);
+
     public SearchIndex(IOptions<KiosqueOptions> options, TimeProvider clock, ILogger<SearchIndex> logger)
     {
         _clock = clock;
@@ -332,19 +335,30 @@ public sealed partial class SearchIndex : IDisposable
                 // The opening of a piece says what it is about; every further word read costs a
                 // lookup in the term dictionary (half of the related search at 100,000 articles).
                 MaxNumTokensParsed = 300,
-                // A word found in one piece in twenty says little about what a piece is about, and
-                // costs the most to look up.
-                MaxDocFreq = Math.Max(50, searcher.IndexReader.NumDocs / 20),
+                // A word found in one piece in a hundred says little about what a piece is about,
+                // and costs the most to look up and score.
+                MaxDocFreq = Math.Max(50, searcher.IndexReader.NumDocs / 100),
                 ApplyBoost = true,
             };
-            if (!string.IsNullOrWhiteSpace(text))
+            // Candidates share a telling word or a tag, or are recent pieces of the same section;
+            // the section then ranks every candidate. Letting the section alone make a candidate
+            // would score every piece it ever had (a seventh of the archive) for each related list.
+            var candidates = new BooleanQuery();
+            if (!string.IsNullOrWhiteSpace(text) && mlt.Like(new StringReader(text), SearchFields.Text) is BooleanQuery { Clauses.Count: > 0 } words)
             {
-                like.Add(mlt.Like(new StringReader(text), SearchFields.Text), Occur.SHOULD);
+                candidates.Add(words, Occur.SHOULD);
             }
             foreach (var tag in tagSlugs)
             {
-                like.Add(new TermQuery(new Term(SearchFields.TagSlug, tag)) { Boost = 2f }, Occur.SHOULD);
+                candidates.Add(new TermQuery(new Term(SearchFields.TagSlug, tag)) { Boost = 2f }, Occur.SHOULD);
             }
+            var now = _clock.GetUtcNow().UtcDateTime;
+            candidates.Add(new BooleanQuery
+            {
+                { new TermQuery(new Term(SearchFields.SectionSlug, sectionSlug)), Occur.MUST },
+                { NumericRangeQuery.NewInt64Range(SearchFields.Date, (now - RecentInSection).Ticks, null, true, true), Occur.MUST },
+            }, Occur.SHOULD);
+            like.Add(candidates, Occur.MUST);
             like.Add(new TermQuery(new Term(SearchFields.SectionSlug, sectionSlug)) { Boost = 1f }, Occur.SHOULD);
             like.Add(new TermQuery(new Term(SearchFields.Id, articleId.ToString(CultureInfo.InvariantCulture))), Occur.MUST_NOT);
             var recency = new Recency(_clock.GetUtcNow().UtcDateTime.Ticks, Weight: 1, HalfLifeDays: 60);
