@@ -100,6 +100,9 @@ public sealed partial class SearchIndex : IDisposable
     /// </summary>
     private readonly ConcurrentDictionary<int, RelatedEntry> _related = new();
 
+    /// <summary>Counts the public changes made searchable; a list found across one is not kept.</summary>
+    private long _relatedEpoch;
+
     private sealed record RelatedEntry(int Count, int[] Ids, long ExpiresAt);
 
     private const int MaxRelatedEntries = 50_000;
@@ -199,6 +202,7 @@ public sealed partial class SearchIndex : IDisposable
         }
         var opened = Generation.Open(Path.Combine(Root, name), name, _indexing);
         var old = Interlocked.Exchange(ref _current, opened);
+        Interlocked.Increment(ref _relatedEpoch);
         _related.Clear();
         LogOpened(_logger, name, opened.Position);
         if (old is not null)
@@ -230,22 +234,24 @@ public sealed partial class SearchIndex : IDisposable
     internal void Apply(IReadOnlyList<IndexedArticle> upserts, IEnumerable<int> deletes, long position)
     {
         var generation = Volatile.Read(ref _current) ?? throw new InvalidOperationException("The search index is not open.");
+        var publicChange = false;
+        var privateChanges = new List<int>();
         foreach (var id in deletes)
         {
             generation.Writer.DeleteDocuments(new Term(SearchFields.Id, id.ToString(CultureInfo.InvariantCulture)));
-            _related.Clear();
+            publicChange = true;
         }
         foreach (var article in upserts)
         {
             generation.Writer.UpdateDocument(new Term(SearchFields.Id, article.Id.ToString(CultureInfo.InvariantCulture)), ArticleDocuments.ToDocument(article));
             if (article.IsPublic)
             {
-                _related.Clear();
+                publicChange = true;
             }
             else
             {
                 // Unpublished: other lists still name it, but their cards are read through Published().
-                _related.TryRemove(article.Id, out _);
+                privateChanges.Add(article.Id);
             }
         }
         // The generation's own schema: an outdated one stays outdated until it is rebuilt.
@@ -253,6 +259,17 @@ public sealed partial class SearchIndex : IDisposable
         generation.Writer.Commit();
         // Searchable first, then the position moves: whoever waits on the position finds the change.
         generation.Searchers.MaybeRefreshBlocking();
+        // Related lists found before the refresh are dropped after it, and a search still running
+        // on the old reader will not store its list (see RelatedEpoch).
+        if (publicChange)
+        {
+            Interlocked.Increment(ref _relatedEpoch);
+            _related.Clear();
+        }
+        foreach (var id in privateChanges)
+        {
+            _related.TryRemove(id, out _);
+        }
         generation.Position = position;
     }
 
@@ -303,8 +320,9 @@ public sealed partial class SearchIndex : IDisposable
         {
             return known.Ids;
         }
+        var epoch = Interlocked.Read(ref _relatedEpoch);
         var found = FindRelated(articleId, text, tagSlugs, sectionSlug, count);
-        if (found is not null)
+        if (found is not null && Interlocked.Read(ref _relatedEpoch) == epoch)
         {
             if (_related.Count >= MaxRelatedEntries)
             {
@@ -366,6 +384,25 @@ public sealed partial class SearchIndex : IDisposable
             top.ScoreDocs = top.ScoreDocs.Take(count).ToArray();
             return top.ScoreDocs.Select(d => ArticleId(searcher, d.Doc)).ToList();
         });
+    }
+
+    /// <summary>
+    /// Waits (briefly) until the index reflects change <paramref name="position"/> of the log. A
+    /// page evicted by a change is rendered again at once, often before this node's indexer has
+    /// applied the same change: its related list must not come from the index as it was.
+    /// </summary>
+    public async Task CatchUpToAsync(long position, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (!IsReady || Position >= position)
+        {
+            return;
+        }
+        // Real time, not the injected clock: tests freeze that one.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (IsReady && Position < position && waited.Elapsed < timeout)
+        {
+            await Task.Delay(5, cancellationToken);
+        }
     }
 
     /// <summary>How many documents the searchable index holds (0 when it is not open).</summary>

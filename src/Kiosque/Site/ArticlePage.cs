@@ -2,6 +2,7 @@ using Kiosque.Caching;
 using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Feeds;
+using Kiosque.Jobs;
 using Kiosque.Media;
 using Kiosque.Search;
 using Microsoft.EntityFrameworkCore;
@@ -35,6 +36,9 @@ public sealed record ArticleView(
 public static class ArticlePage
 {
     private const int RelatedCount = 4;
+
+    /// <summary>How long a render waits for the search index to apply the change that evicted it.</summary>
+    private static readonly TimeSpan RelatedPatience = TimeSpan.FromSeconds(2);
 
     /// <summary>Edits within this span of publication are not worth an "updated" line.</summary>
     private static readonly TimeSpan UpdateThreshold = TimeSpan.FromMinutes(5);
@@ -82,7 +86,7 @@ public static class ArticlePage
         var refs = await LoadReferencesAsync(db, body, cancellationToken);
         var tagIds = article.Tags.Select(t => t.TagId).ToList();
         var search = http.RequestServices.GetRequiredService<SearchIndex>();
-        var related = await RelatedAsync(db, search, article.Id, BodyRenderer.ToPlainText(body),
+        var related = await RelatedAsync(db, search, http.RequestServices.GetRequiredService<ChangeFeed>(), article.Id, BodyRenderer.ToPlainText(body),
             article.SectionId, article.Section.Slug, article.Tags.Select(t => (t.TagId, t.Slug)).ToList(), cancellationToken);
 
         var url = format.Absolute(http.Request, SiteFormat.ArticlePath(article.Slug));
@@ -140,8 +144,10 @@ public static class ArticlePage
     /// recent ones favoured), read back through <c>Published()</c>. While the index cannot answer
     /// (first build, failure), the plain query: same section or a shared tag, newest first.
     /// </summary>
-    private static async Task<List<ArticleCard>> RelatedAsync(KiosqueDb db, SearchIndex search, int id, string text, int sectionId, string sectionSlug, List<(int Id, string Slug)> tags, CancellationToken cancellationToken)
+    private static async Task<List<ArticleCard>> RelatedAsync(KiosqueDb db, SearchIndex search, ChangeFeed feed, int id, string text, int sectionId, string sectionSlug, List<(int Id, string Slug)> tags, CancellationToken cancellationToken)
     {
+        // The page may have just been evicted by a change the index has not applied yet.
+        await search.CatchUpToAsync(feed.Position, RelatedPatience, cancellationToken);
         // A few spare ones in case the index still lists a piece unpublished a moment ago.
         var ids = search.Related(id, text, tags.Select(t => t.Slug).ToList(), sectionSlug, RelatedCount + 2);
         if (ids is not null)
