@@ -30,7 +30,7 @@ public static class DataServices
                 Directory.CreateDirectory(options.FullDataDirectory);
                 connectionString = $"Data Source={Path.Combine(options.FullDataDirectory, "kiosque.db")}";
             }
-            services.AddDbContextPool<SqliteKiosqueDb>(o => o.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSettings()));
+            services.AddDbContextPool<SqliteKiosqueDb>(o => o.UseSqlite(connectionString));
             services.AddScoped<KiosqueDb>(sp => sp.GetRequiredService<SqliteKiosqueDb>());
         }
         else
