@@ -93,11 +93,7 @@ public sealed partial class ChangeFeed(IServiceScopeFactory scopes, IEnumerable<
             return;
         }
         _nudge.Release();
-        var deadline = DateTime.UtcNow + timeout;
-        while (!HasSeen(id) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(5, cancellationToken);
-        }
+        await Waiting.UntilAsync(() => HasSeen(id), timeout, cancellationToken);
     }
 
     /// <summary>Hands over the next batch; true when there may be more.</summary>

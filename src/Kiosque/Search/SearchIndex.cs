@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Kiosque.Content;
+using Kiosque.Jobs;
 using Lucene.Net.Analysis;
 using Lucene.Net.Index;
 using Lucene.Net.Queries;
@@ -393,16 +394,7 @@ public sealed partial class SearchIndex : IDisposable
     /// </summary>
     public async Task CatchUpToAsync(long position, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (!IsReady || Position >= position)
-        {
-            return;
-        }
-        // Real time, not the injected clock: tests freeze that one.
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (IsReady && Position < position && waited.Elapsed < timeout)
-        {
-            await Task.Delay(5, cancellationToken);
-        }
+        await Waiting.UntilAsync(() => !IsReady || Position >= position, timeout, cancellationToken);
     }
 
     /// <summary>How many documents the searchable index holds (0 when it is not open).</summary>
