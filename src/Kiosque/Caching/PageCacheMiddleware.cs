@@ -10,7 +10,7 @@ public sealed record PageCachePolicy(IReadOnlyList<string> VaryByQuery);
 
 /// <summary>
 /// Serves opted-in public pages from <see cref="PageStore"/>: one render per page and change,
-/// compressed once (Brotli and gzip), answered with strong validators and 304s, and never for a
+/// compressed once (Brotli at once, gzip on the first request that asks), answered with strong validators and 304s, and never for a
 /// signed-in user or the newsroom. Runs after routing, so it knows the endpoint's policy.
 /// </summary>
 public sealed partial class PageCacheMiddleware(RequestDelegate next, PageStore store, PageCacheSettings settings, TimeProvider clock, ILogger<PageCacheMiddleware> logger)
@@ -218,7 +218,7 @@ public sealed partial class PageCacheMiddleware(RequestDelegate next, PageStore 
     /// <summary>Brotli, else gzip, else identity, by the client's q-values (a missing coding takes <c>*</c>'s).</summary>
     internal (byte[] Body, StringValues ETag, StringValues Coding) Choose(StringValues acceptEncoding, PageEntry entry)
     {
-        if (entry.Brotli is null || entry.Gzip is null)
+        if (!entry.IsCompressed)
         {
             return (entry.IdentityBody(), entry.ETagIdentity, StringValues.Empty);
         }
@@ -234,8 +234,8 @@ public sealed partial class PageCacheMiddleware(RequestDelegate next, PageStore 
         }
         return coding switch
         {
-            Coding.Brotli => (entry.Brotli, entry.ETagBrotli, Brotli),
-            Coding.Gzip => (entry.Gzip, entry.ETagGzip, Gzip),
+            Coding.Brotli => (entry.Brotli!, entry.ETagBrotli, Brotli),
+            Coding.Gzip => (entry.GzipBody(store.Grew), entry.ETagGzip, Gzip),
             _ => (entry.IdentityBody(), entry.ETagIdentity, StringValues.Empty),
         };
     }

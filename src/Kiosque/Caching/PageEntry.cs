@@ -6,7 +6,12 @@ using Microsoft.Net.Http.Headers;
 
 namespace Kiosque.Caching;
 
-/// <summary>One stored representation set of a page: the body compressed once, and every header value precomputed.</summary>
+/// <summary>
+/// One stored representation set of a page: the body compressed once, and every header value
+/// precomputed. Brotli is made with the entry, since every browser asks for it; gzip (feed readers,
+/// crawlers, old clients) is made from it on the first request that wants it, then kept: an entry
+/// that only browsers read holds half the bytes, so the same budget keeps twice the pages.
+/// </summary>
 public sealed class PageEntry
 {
     /// <summary>Smaller bodies gain nothing from compression.</summary>
@@ -18,12 +23,15 @@ public sealed class PageEntry
     private const int BrotliQuality = 6;
     private const int BrotliWindow = 22;
 
-    private PageEntry(int status, KeyValuePair<string, StringValues>[] headers, byte[]? identity, byte[]? gzip, byte[]? brotli, string hash, DateTimeOffset at, string[] tags, long epoch, TimeSpan lifetime)
+    private byte[]? _gzip;
+    private long _size;
+
+    private PageEntry(int status, KeyValuePair<string, StringValues>[] headers, byte[]? identity, int identityLength, byte[]? brotli, string hash, DateTimeOffset at, string[] tags, long epoch, TimeSpan lifetime)
     {
         Status = status;
         Headers = headers;
         Identity = identity;
-        Gzip = gzip;
+        IdentityLength = identityLength;
         Brotli = brotli;
         Tags = tags;
         Epoch = epoch;
@@ -37,7 +45,7 @@ public sealed class PageEntry
         ETagGzip = $"\"{hash}-gz\"";
         ETagBrotli = $"\"{hash}-br\"";
         SurrogateKey = string.Join(' ', tags);
-        Size = 512 + (identity?.Length ?? 0) + (gzip?.Length ?? 0) + (brotli?.Length ?? 0) + headers.Sum(h => h.Key.Length + h.Value.ToString().Length) + tags.Sum(t => t.Length + 32);
+        _size = 512 + (identity?.Length ?? 0) + (brotli?.Length ?? 0) + headers.Sum(h => h.Key.Length + h.Value.ToString().Length) + tags.Sum(t => t.Length + 32);
     }
 
     public int Status { get; }
@@ -45,12 +53,21 @@ public sealed class PageEntry
     /// <summary>What the page itself set (content type, location), replayed on every hit.</summary>
     public KeyValuePair<string, StringValues>[] Headers { get; }
 
-    /// <summary>Null when the body is stored compressed only: identity is then decoded from gzip on the rare request that needs it.</summary>
+    /// <summary>Null when the body is stored compressed only: identity is then decoded on the rare request that needs it.</summary>
     public byte[]? Identity { get; }
 
-    public byte[]? Gzip { get; }
+    public int IdentityLength { get; }
 
+    /// <summary>Null for small or binary bodies, which are kept as they are.</summary>
     public byte[]? Brotli { get; }
+
+    public bool IsCompressed => Brotli is not null;
+
+    /// <summary>The gzip body if a client has asked for it yet.</summary>
+    public byte[]? Gzip => Volatile.Read(ref _gzip);
+
+    /// <summary>The key the store files it under (set by <see cref="PageStore.TrySet"/>), so a late gzip body can be counted against the budget.</summary>
+    internal string? Key { get; set; }
 
     public string[] Tags { get; }
 
@@ -74,7 +91,9 @@ public sealed class PageEntry
     public StringValues SurrogateKey { get; }
 
     /// <summary>Approximate bytes held, for the store's budget.</summary>
-    public long Size { get; }
+    public long Size => Interlocked.Read(ref _size);
+
+    internal void Grow(long bytes) => Interlocked.Add(ref _size, bytes);
 
     /// <summary>Last time it was served (ticks), for least-recently-used eviction; written without locks, read approximately.</summary>
     public long LastUsed
@@ -88,31 +107,49 @@ public sealed class PageEntry
     public static PageEntry Create(int status, KeyValuePair<string, StringValues>[] headers, ReadOnlySpan<byte> body, bool compressible, IEnumerable<string> tags, DateTimeOffset at, long epoch, TimeSpan lifetime)
     {
         var hash = Convert.ToBase64String(SHA256.HashData(body)[..12]).Replace('+', '-').Replace('/', '_');
-        byte[]? identity = null, gzip = null, brotli = null;
+        byte[]? identity = null, brotli = null;
         if (compressible && body.Length >= CompressionThreshold)
         {
-            gzip = GzipCompress(body);
             brotli = BrotliCompress(body);
         }
         else
         {
             identity = body.ToArray();
         }
-        return new PageEntry(status, headers, identity, gzip, brotli, hash, at, tags.Order(StringComparer.Ordinal).ToArray(), epoch, lifetime);
+        return new PageEntry(status, headers, identity, body.Length, brotli, hash, at, tags.Order(StringComparer.Ordinal).ToArray(), epoch, lifetime);
     }
 
-    /// <summary>The uncompressed body, decoded from gzip when only compressed forms are kept.</summary>
+    /// <summary>The uncompressed body, decoded from Brotli when only compressed forms are kept.</summary>
     public byte[] IdentityBody()
     {
         if (Identity is not null)
         {
             return Identity;
         }
-        using var input = new MemoryStream(Gzip!);
-        using var gunzip = new GZipStream(input, CompressionMode.Decompress);
-        using var output = new MemoryStream(Gzip!.Length * 4);
-        gunzip.CopyTo(output);
-        return output.ToArray();
+        var output = new byte[IdentityLength];
+        if (!BrotliDecoder.TryDecompress(Brotli, output, out var written) || written != IdentityLength)
+        {
+            throw new InvalidOperationException("A cached page's Brotli body did not decode to its length.");
+        }
+        return output;
+    }
+
+    /// <summary>The gzip body, made from the Brotli one on first use; <paramref name="made"/> hears of its size once.</summary>
+    public byte[] GzipBody(Action<PageEntry, long>? made = null)
+    {
+        var gzip = Volatile.Read(ref _gzip);
+        if (gzip is not null)
+        {
+            return gzip;
+        }
+        gzip = GzipCompress(IdentityBody());
+        // Two first requests may race: one body is kept, and counted once.
+        if (Interlocked.CompareExchange(ref _gzip, gzip, null) is { } other)
+        {
+            return other;
+        }
+        made?.Invoke(this, gzip.Length);
+        return gzip;
     }
 
     public string AgeSeconds(DateTimeOffset now) => Math.Max(0, (long)(now - CreatedAt).TotalSeconds).ToString(CultureInfo.InvariantCulture);

@@ -42,6 +42,7 @@ public sealed class PageStore(long budgetBytes, TimeProvider clock)
             return false;
         }
         entry.LastUsed = clock.GetTimestamp();
+        entry.Key = key;
         lock (_gate)
         {
             if (entry.Epoch != _epoch)
@@ -68,6 +69,24 @@ public sealed class PageStore(long budgetBytes, TimeProvider clock)
             }
         }
         return true;
+    }
+
+    /// <summary>An entry made another representation (gzip) after it was stored: counted if it is still here.</summary>
+    public void Grew(PageEntry entry, long bytes)
+    {
+        lock (_gate)
+        {
+            if (entry.Key is null || !_entries.TryGetValue(entry.Key, out var stored) || !ReferenceEquals(stored, entry))
+            {
+                return;
+            }
+            entry.Grow(bytes);
+            _size += bytes;
+            if (_size > budgetBytes)
+            {
+                TrimLocked();
+            }
+        }
     }
 
     /// <summary>Removes every entry filed under any of these tags; returns how many went.</summary>

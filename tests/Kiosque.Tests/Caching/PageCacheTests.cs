@@ -225,6 +225,36 @@ public abstract class PageCacheTests(PageCacheTests.CacheSite site)
     }
 
     [Fact]
+    public async Task Editing_a_picture_refreshes_the_article_that_shows_it()
+    {
+        using var client = site.Reader();
+        var section = _content.Section("Environnement");
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, section));
+        var photo = new MediaAsset { FileName = "test/cache-hero.jpg", Width = 1600, Height = 900, Caption = "La digue au petit matin.", Credit = "Noor Adel / Collectif Sud", Alt = "Une digue", CreatedAt = TestContent.Now };
+        var story = _content.Article(section, "La digue renforcée avant l'hiver", DateTime.UtcNow);
+        story.HeroMedia = photo;
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, story));
+        var path = $"/article/{story.Slug}";
+        var before = await HtmlAsync(client, path);
+        Assert.Contains("Noor Adel / Collectif Sud", before);
+        Assert.Contains("alt=\"Une digue\"", before);
+
+        // An editor corrects the credit and the alt text in the media library.
+        await site.WithDbAsync(async db =>
+        {
+            var stored = await db.Media.SingleAsync(m => m.Id == photo.Id);
+            stored.Credit = "Noor Adel / Agence Delta";
+            stored.Alt = "Une digue de pierres sous la pluie";
+            await db.SaveChangesAsync();
+        });
+
+        var after = await HtmlAsync(client, path);
+        Assert.Contains("Noor Adel / Agence Delta", after);
+        Assert.DoesNotContain("Collectif Sud", after);
+        Assert.Contains("alt=\"Une digue de pierres sous la pluie\"", after);
+    }
+
+    [Fact]
     public async Task A_slug_change_moves_every_link_and_the_old_address_redirects()
     {
         using var client = site.Reader();
