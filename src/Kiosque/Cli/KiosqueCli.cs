@@ -51,7 +51,7 @@ public static class KiosqueCli
         {
             await host.Services.PrepareDatabaseAsync(cancellationToken);
             await using var scope = host.Services.CreateAsyncScope();
-            var seeded = await scope.ServiceProvider.GetRequiredService<DemoNewsroom>().SeedIfEmptyAsync(cancellationToken);
+            var seeded = await scope.ServiceProvider.SeedDemoAsync(cancellationToken);
             AnsiConsole.MarkupLine(seeded ? "[green]Demo newsroom seeded.[/]" : "[yellow]The database already has content: nothing seeded.[/]");
             return 0;
         });
