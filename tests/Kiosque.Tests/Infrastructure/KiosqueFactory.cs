@@ -37,7 +37,7 @@ public class KiosqueFactory : WebApplicationFactory<Program>
             if (string.IsNullOrEmpty(server))
             {
                 // CI must prove both databases: there a missing server is a failure, not a skip.
-                if (Environment.GetEnvironmentVariable("CI") == "true")
+                if (InCi(Environment.GetEnvironmentVariable("CI")))
                 {
                     throw new InvalidOperationException($"{PostgresVariable} is not set: PostgreSQL tests cannot run. Use scripts/test.sh, which starts a throwaway server.");
                 }
@@ -65,6 +65,10 @@ public class KiosqueFactory : WebApplicationFactory<Program>
         Unavailable = previous.Unavailable;
         _connectionString = previous._connectionString;
     }
+
+    /// <summary>CI services spell the flag <c>true</c>, <c>True</c> or <c>1</c>.</summary>
+    public static bool InCi(string? value) =>
+        value is not null && (value.Trim().Equals("true", StringComparison.OrdinalIgnoreCase) || value.Trim() == "1");
 
     public DatabaseKind Kind { get; }
 
