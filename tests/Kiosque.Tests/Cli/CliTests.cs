@@ -2,6 +2,7 @@ using Kiosque.Cli;
 using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Site;
+using Kiosque.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Kiosque.Tests.Cli;
@@ -16,13 +17,13 @@ public sealed class ConsoleVerbs
     public const string Name = "Console";
 }
 
-/// <summary>The admin verbs, run as an operator would, on a fresh SQLite data directory.</summary>
+/// <summary>The admin verbs, run as an operator would, on a fresh data directory and database of each kind.</summary>
 [Collection(ConsoleVerbs.Name)]
-public sealed class CliTests : IDisposable
+public abstract class CliTests(DatabaseKind kind) : IAsyncDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("kiosque-cli-").FullName;
+    private readonly CliDatabase _database = new(kind, "cli");
 
-    private string[] Args(params string[] verb) => [.. verb, $"--Kiosque:DataDirectory={_directory}"];
+    private string[] Args(params string[] verb) => _database.Args(verb);
 
     [Fact]
     public async Task Migrate_then_demo_generate_fills_the_database()
@@ -30,8 +31,7 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, await KiosqueCli.RunAsync(Args("migrate")));
         Assert.Equal(0, await KiosqueCli.RunAsync(Args("demo", "generate", "--articles", "40")));
 
-        var options = new DbContextOptionsBuilder<SqliteKiosqueDb>().UseSqlite($"Data Source={Path.Combine(_directory, "kiosque.db")};Pooling=false").Options;
-        await using var db = new SqliteKiosqueDb(options);
+        await using var db = _database.Open();
         var demo = Kiosque.Demo.DemoNewsroom.Load().Articles.Count(a => a.Status is null);
         Assert.Equal(demo + 40, await db.Published().CountAsync());
         var generated = await db.Articles.OrderBy(a => a.Id).LastAsync();
@@ -54,8 +54,7 @@ public sealed class CliTests : IDisposable
     {
         Assert.Equal(0, await KiosqueCli.RunAsync(Args("user", "add", "--email", "ines@redaction.test", "--name", "Inès Morel", "--role", "editor"), new StringReader("une phrase de passe solide\n")));
 
-        var options = new DbContextOptionsBuilder<SqliteKiosqueDb>().UseSqlite($"Data Source={Path.Combine(_directory, "kiosque.db")};Pooling=false").Options;
-        await using var db = new SqliteKiosqueDb(options);
+        await using var db = _database.Open();
         var user = await db.Users.SingleAsync(u => u.Email == "ines@redaction.test");
         Assert.Equal("Inès Morel", user.DisplayName);
         Assert.NotNull(user.PasswordHash);
@@ -73,9 +72,13 @@ public sealed class CliTests : IDisposable
         Assert.NotEqual(0, await KiosqueCli.RunAsync(Args("user", "add", "--email", "x@redaction.test", "--name", "X", "--role", role), new StringReader(password)));
     }
 
-    public void Dispose()
+    public ValueTask DisposeAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        GC.SuppressFinalize(this);
+        return _database.DisposeAsync();
     }
 }
+
+public sealed class CliSqliteTests() : CliTests(DatabaseKind.Sqlite);
+
+public sealed class CliPostgresTests() : CliTests(DatabaseKind.Postgres);
