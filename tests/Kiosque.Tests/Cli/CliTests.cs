@@ -40,6 +40,34 @@ public abstract class CliTests(DatabaseKind kind) : IAsyncDisposable
         Assert.NotEmpty(await db.ArticleAuthors.Where(a => a.ArticleId == generated.Id).ToListAsync());
     }
 
+    [Fact]
+    public async Task A_verb_after_configuration_options_runs_as_the_verb()
+    {
+        string[] args = [.. _database.Options(), "migrate"];
+        Assert.True(KiosqueCli.IsVerb(args), "the web server would start instead of the verb");
+
+        Assert.Equal(0, await KiosqueCli.RunAsync(args));
+
+        await using var db = _database.Open();
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(0, await db.Articles.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_configuration_value_given_as_the_next_argument_is_not_taken_for_the_verb()
+    {
+        // "--Kiosque:DataDirectory DIR demo generate": DIR is the option's value, demo the verb.
+        var options = _database.Options().SelectMany(o => o.Split('=', 2)).ToArray();
+        string[] args = [.. options, "demo", "generate", "--articles", "3"];
+        Assert.True(KiosqueCli.IsVerb(args));
+
+        Assert.Equal(0, await KiosqueCli.RunAsync(args));
+
+        await using var db = _database.Open();
+        var demo = Kiosque.Demo.DemoNewsroom.Load().Articles.Count(a => a.Status is null);
+        Assert.Equal(demo + 3, await db.Published().CountAsync(TestContext.Current.CancellationToken));
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("-5")]
@@ -76,6 +104,45 @@ public abstract class CliTests(DatabaseKind kind) : IAsyncDisposable
     {
         GC.SuppressFinalize(this);
         return _database.DisposeAsync();
+    }
+}
+
+/// <summary>How the one executable reads its command line: a verb, or the web server.</summary>
+public sealed class KiosqueCliArgumentsTests
+{
+    [Fact]
+    public void The_demo_flag_is_short_for_the_configuration_key_and_nothing_else_changes()
+    {
+        Assert.Equal(["--Kiosque:Demo=true"], KiosqueCli.Normalize(["--demo"]));
+        Assert.Equal(["--urls", "http://127.0.0.1:8080", "--Kiosque:Demo=true"], KiosqueCli.Normalize(["--urls", "http://127.0.0.1:8080", "--demo"]));
+        Assert.Equal(["--demography", "demo", "--Kiosque:Demo=false"], KiosqueCli.Normalize(["--demography", "demo", "--Kiosque:Demo=false"]));
+        Assert.Empty(KiosqueCli.Normalize([]));
+    }
+
+    [Theory]
+    [InlineData(true, "migrate")]
+    [InlineData(true, "--Kiosque:DataDirectory=/tmp/x", "migrate")]
+    [InlineData(true, "--Kiosque:DataDirectory", "/tmp/x", "migrate")]
+    [InlineData(true, "--Database:Provider=Postgres", "--ConnectionStrings:Kiosque=Host=h;Database=d", "demo", "generate", "--articles", "5")]
+    [InlineData(true, "--Kiosque:Demo=true", "reindex")]
+    [InlineData(false)]
+    [InlineData(false, "--Kiosque:Demo=true")]
+    [InlineData(false, "--urls", "http://127.0.0.1:8080")]
+    [InlineData(false, "--urls", "http://127.0.0.1:8080", "--Kiosque:Demo=true")]
+    [InlineData(false, "--Kiosque:DataDirectory", "migrate")]
+    [InlineData(false, "serve", "migrate")]
+    public void Verbs_are_found_before_or_after_configuration_options(bool isVerb, params string[] args)
+    {
+        Assert.Equal(isVerb, KiosqueCli.IsVerb(args));
+    }
+
+    [Fact]
+    public void Configuration_goes_to_the_host_and_the_rest_to_the_verb()
+    {
+        var (config, verb) = KiosqueCli.Split(["--Kiosque:DataDirectory", "/srv/k", "demo", "generate", "--articles", "40", "--Database:Provider=Postgres"]);
+
+        Assert.Equal(["--Kiosque:DataDirectory", "/srv/k", "--Database:Provider=Postgres"], config);
+        Assert.Equal(["demo", "generate", "--articles", "40"], verb);
     }
 }
 

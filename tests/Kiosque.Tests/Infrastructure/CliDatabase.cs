@@ -34,13 +34,16 @@ public sealed class CliDatabase : IAsyncDisposable
     public string? Unavailable { get; }
 
     /// <summary>The verb's own arguments, then the options an operator adds for this data directory and database.</summary>
-    public string[] Args(params string[] verb)
+    public string[] Args(params string[] verb) => [.. verb, .. Options()];
+
+    /// <summary>The configuration options that point a verb at this data directory and database.</summary>
+    public string[] Options()
     {
         Assert.SkipWhen(Unavailable is not null, Unavailable ?? "");
-        string[] options = [$"--Kiosque:DataDirectory={Directory}"];
+        string[] directory = [$"--Kiosque:DataDirectory={Directory}"];
         return Kind == DatabaseKind.Postgres
-            ? [.. verb, .. options, "--Database:Provider=Postgres", $"--ConnectionStrings:Kiosque={_connectionString}"]
-            : [.. verb, .. options];
+            ? [.. directory, "--Database:Provider=Postgres", $"--ConnectionStrings:Kiosque={_connectionString}"]
+            : directory;
     }
 
     public KiosqueDb Open() => Kind == DatabaseKind.Postgres
