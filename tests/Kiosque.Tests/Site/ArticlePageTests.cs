@@ -84,7 +84,14 @@ public abstract class ArticlePageTests(KiosqueFactory site)
             Assert.Contains(hrefs, h => h.StartsWith("https://wa.me/", StringComparison.Ordinal));
             Assert.Contains(hrefs, h => h.StartsWith("/partager/mastodon?url=https%3A%2F%2Fjournal.test%2Farticle%2F", StringComparison.Ordinal));
             Assert.Contains(hrefs, h => h.StartsWith("mailto:", StringComparison.Ordinal));
+
+            // "Copy link" without script: the canonical address in a labelled read-only field.
+            var field = share.QuerySelector(".share-copy input")!;
+            Assert.Equal($"https://journal.test/article/{article.Slug}", field.GetAttribute("value"));
+            Assert.True(field.HasAttribute("readonly"));
+            Assert.Equal("Lien à copier", share.QuerySelector($".share-copy label[for='{field.Id}']").Text());
         }
+        Assert.Equal(2, shares.Select(s => s.QuerySelector(".share-copy input")!.Id).Distinct().Count());
 
         var hero = main.QuerySelector("figure.hero")!;
         Assert.Equal("1600", hero.QuerySelector("img")!.GetAttribute("width"));
