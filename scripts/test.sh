@@ -21,11 +21,15 @@ if [ ${#need_packages[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_packages[@]}" >/dev/null
 fi
 
-# A throwaway PostgreSQL cluster in a temporary folder.
+# A throwaway PostgreSQL cluster in a temporary folder. PostgreSQL refuses to run as root, so
+# root (CI) runs it as the postgres user the package creates; anyone else runs it as themselves.
 pg_dir=""
+as_pg=()
+if [ "$(id -u)" -eq 0 ]; then as_pg=(runuser -u postgres --); fi
+pg() { ${as_pg[@]+"${as_pg[@]}"} "$@"; }
 cleanup() {
   if [ -n "$pg_dir" ]; then
-    runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
+    pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
     rm -rf "$pg_dir"
   fi
 }
@@ -34,10 +38,10 @@ pg_bin=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1
 pg_port=${KIOSQUE_TEST_PG_PORT:-55432}
 while (echo >/dev/tcp/127.0.0.1/"$pg_port") 2>/dev/null; do pg_port=$((pg_port + 1)); done
 pg_dir=$(mktemp -d /tmp/kiosque-pg.XXXXXX)
-chown postgres "$pg_dir"
+if [ ${#as_pg[@]} -gt 0 ]; then chown postgres "$pg_dir"; fi
 echo "== PostgreSQL on 127.0.0.1:$pg_port"
-runuser -u postgres -- "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres --no-sync >/dev/null
-runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -w -l "$pg_dir/log" \
+pg "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U postgres --no-sync >/dev/null
+pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -w -l "$pg_dir/log" \
   -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
 export KIOSQUE_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres"
 

@@ -42,7 +42,21 @@ public static class KiosqueServices
         var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<KiosqueOptions>>().Value;
         if (options.Demo)
         {
-            await scope.ServiceProvider.GetRequiredService<DemoNewsroom>().SeedIfEmptyAsync(cancellationToken);
+            await scope.ServiceProvider.SeedDemoAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The demo newsroom and its passwordless administrator, into an empty database only; false
+    /// (and nothing created) when the database has content.
+    /// </summary>
+    public static async Task<bool> SeedDemoAsync(this IServiceProvider scoped, CancellationToken cancellationToken = default)
+    {
+        if (!await scoped.GetRequiredService<DemoNewsroom>().SeedIfEmptyAsync(cancellationToken))
+        {
+            return false;
+        }
+        await scoped.GetRequiredService<Accounts>().EnsureDemoAdminAsync();
+        return true;
     }
 }

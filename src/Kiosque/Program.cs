@@ -202,7 +202,8 @@ app.MapFallback(SitePages.NotFoundAsync).CachePage();
 CultureInfo.DefaultThreadCurrentCulture = options.CultureInfo;
 if (options.Demo)
 {
-    // The demo administrator has no password: a one-time link, printed here, signs it in.
+    // The demo administrator has no password: until it chooses one, a one-time link printed here
+    // signs it in. It exists only where the demo was seeded into an empty database.
     app.Lifetime.ApplicationStarted.Register(() => _ = DemoSignIn.PrintLinkAsync(app));
 }
 await app.RunAsync();

@@ -10,14 +10,30 @@ namespace Kiosque.BrowserTests;
 /// <summary>
 /// Every kind of public page of the demo newsroom, checked as a browser and a validator see it:
 /// valid HTML and CSS for the Nu HTML Checker, no WCAG 2.2 AA violation for axe-core (light and
-/// dark), and not one request to another host while a reader loads it.
+/// dark), and not one request to another host while a reader loads it. Then the article as
+/// readers get it: on a narrow phone, printed, and with JavaScript off.
 /// </summary>
 public sealed class PublicPageTests(BrowserSite site) : IClassFixture<BrowserSite>
 {
     private static readonly string[] WcagTags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
-    /// <summary>One page of each kind, from the demo newsroom; search is checked once its page exists.</summary>
-    public static TheoryData<string> Kinds => ["home", "article", "section", "tag", "author", "search", "notfound", "share"];
+    /// <summary>
+    /// One page of each kind, from the demo newsroom. Two articles: the reference-shaped one, and
+    /// one whose body has every kind of block that is more than text (embed, image, list, heading,
+    /// read-also), so the checks see that markup too.
+    /// </summary>
+    public static TheoryData<string> Kinds => ["home", "article", "article-blocks", "section", "tag", "author", "search", "notfound", "share"];
+
+    /// <summary>The articles the narrow-screen, print and no-script checks read.</summary>
+    public static TheoryData<string> ArticleKinds => ["article", "article-blocks"];
+
+    private static readonly string[] RichBlocks = ["embed", "image", "list", "heading", "readAlso"];
+
+    /// <summary>The first published demo article with an embed, a body image, a list, a heading and a read-also.</summary>
+    private static DemoArticle ArticleWithEveryBlock() =>
+        DemoNewsroom.Load().Articles.FirstOrDefault(a => a.Status is null
+            && RichBlocks.All(type => a.Blocks.Any(b => b.GetProperty("type").GetString() == type)))
+        ?? throw new InvalidOperationException("No published demo article has every kind of block (Demo/newsroom.json).");
 
     private static string PathOf(string kind)
     {
@@ -27,6 +43,7 @@ public sealed class PublicPageTests(BrowserSite site) : IClassFixture<BrowserSit
         {
             "home" => "/",
             "article" => "/article/" + article.Slug,
+            "article-blocks" => "/article/" + ArticleWithEveryBlock().Slug,
             "section" => "/rubrique/" + article.Section,
             "tag" => "/theme/" + article.Tags[0],
             "author" => "/auteur/" + article.Authors[0],
@@ -39,23 +56,10 @@ public sealed class PublicPageTests(BrowserSite site) : IClassFixture<BrowserSit
 
     private static int ExpectedStatus(string kind) => kind == "notfound" ? 404 : 200;
 
-    /// <summary>The search page is built in parallel with these checks: until its route exists it is skipped, not failed.</summary>
-    private async Task SkipSearchUntilItExistsAsync(string kind)
-    {
-        if (kind != "search")
-        {
-            return;
-        }
-        using var http = site.Http();
-        using var response = await http.GetAsync(PathOf(kind));
-        Assert.SkipWhen(response.StatusCode == HttpStatusCode.NotFound, "/recherche does not exist yet.");
-    }
-
     [Theory]
     [MemberData(nameof(Kinds))]
     public async Task A_reader_loading_the_page_contacts_no_other_host_and_meets_WCAG_22_AA(string kind)
     {
-        await SkipSearchUntilItExistsAsync(kind);
         // A very tall window, so lazily loaded images are fetched too and their hosts checked.
         await using var context = await site.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 6000 }, JavaScriptEnabled = true });
         var requests = new List<string>();
@@ -115,10 +119,6 @@ public sealed class PublicPageTests(BrowserSite site) : IClassFixture<BrowserSit
             foreach (var kind in Kinds.Select(k => (string)k.Data))
             {
                 using var response = await http.GetAsync(PathOf(kind));
-                if (kind == "search" && response.StatusCode == HttpStatusCode.NotFound)
-                {
-                    continue;
-                }
                 Assert.Equal(ExpectedStatus(kind), (int)response.StatusCode);
                 var file = Path.Combine(folder, kind + ".html");
                 await File.WriteAllBytesAsync(file, await response.Content.ReadAsByteArrayAsync());
@@ -136,6 +136,101 @@ public sealed class PublicPageTests(BrowserSite site) : IClassFixture<BrowserSit
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(ArticleKinds))]
+    public async Task On_a_360_pixel_phone_the_article_never_scrolls_sideways(string kind)
+    {
+        await using var context = await site.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 360, Height = 740 }, DeviceScaleFactor = 2, IsMobile = true, HasTouch = true });
+        context.SetDefaultTimeout(90_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(site.Origin + PathOf(kind), new() { WaitUntil = WaitUntilState.NetworkIdle });
+
+        var widths = await page.EvaluateAsync<JsonElement>(
+            "() => ({ scroll: document.documentElement.scrollWidth, body: document.body.scrollWidth, inner: window.innerWidth })");
+        var inner = widths.GetProperty("inner").GetInt32();
+        Assert.Equal(360, inner);
+        Assert.True(widths.GetProperty("scroll").GetInt32() <= inner, $"{kind}: the page is {widths.GetProperty("scroll").GetInt32()} px wide in a {inner} px window");
+        Assert.True(widths.GetProperty("body").GetInt32() <= inner, $"{kind}: the body is {widths.GetProperty("body").GetInt32()} px wide in a {inner} px window");
+        // Nothing sticks out on its own either (a wide element clipped by overflow: hidden would not widen the page).
+        var wide = await page.EvaluateAsync<string[]>(
+            """
+            () => [...document.querySelectorAll('main *')]
+              .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.right > window.innerWidth + 0.5 || r.left < -0.5); })
+              .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' ' + Math.round(e.getBoundingClientRect().right))
+            """);
+        Assert.True(wide.Length == 0, $"{kind}: wider than the screen: {string.Join(", ", wide)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(ArticleKinds))]
+    public async Task Printed_the_article_keeps_its_text_and_drops_navigation_and_sharing(string kind)
+    {
+        await using var context = await site.Browser.NewContextAsync();
+        context.SetDefaultTimeout(90_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(site.Origin + PathOf(kind), new() { WaitUntil = WaitUntilState.NetworkIdle });
+        Assert.True(await page.Locator("nav.share").First.IsVisibleAsync(), "share links are shown on screen");
+        Assert.True(await page.Locator(".site-header nav.sections").IsVisibleAsync(), "the navigation is shown on screen");
+
+        await page.EmulateMediaAsync(new() { Media = Microsoft.Playwright.Media.Print });
+
+        foreach (var hidden in new[] { ".site-header nav.sections", ".site-search", "nav.share", ".share-copy", ".related", ".skip-link" })
+        {
+            var shown = await page.Locator(hidden).EvaluateAllAsync<int>("nodes => nodes.filter(n => n.getClientRects().length > 0).length");
+            Assert.True(shown == 0, $"{kind}: {hidden} is printed");
+        }
+        Assert.True(await page.Locator("main h1").IsVisibleAsync());
+        Assert.True(await page.Locator(".article-body p").First.IsVisibleAsync());
+        Assert.True(await page.Locator("figure.hero img").IsVisibleAsync(), $"{kind}: the hero photo is printed");
+        Assert.True(await page.Locator("figure.hero .credit").IsVisibleAsync(), $"{kind}: the photo credit is printed");
+    }
+
+    [Theory]
+    [MemberData(nameof(ArticleKinds))]
+    public async Task With_JavaScript_off_the_article_its_pictures_and_the_navigation_are_all_there(string kind)
+    {
+        await using var context = await site.Browser.NewContextAsync(new() { JavaScriptEnabled = false, ViewportSize = new() { Width = 1280, Height = 6000 } });
+        // These run beside axe-core and the Nu checker on a small shared machine.
+        context.SetDefaultTimeout(90_000);
+        var page = await context.NewPageAsync();
+        // Without script the browser loads lazy images at once, so "load" waits for every picture.
+        var response = await page.GotoAsync(site.Origin + PathOf(kind), new() { WaitUntil = WaitUntilState.Load });
+        Assert.Equal(200, response!.Status);
+
+        var demo = kind == "article" ? DemoNewsroom.Load().Articles[0] : ArticleWithEveryBlock();
+        Assert.Equal(demo.Headline, (await page.Locator("main h1").TextContentAsync())!.Trim());
+        Assert.True(await page.Locator(".standfirst").IsVisibleAsync());
+        var paragraphs = await page.Locator(".article-body p").AllTextContentsAsync();
+        Assert.True(paragraphs.Count(p => p.Trim().Length > 80) >= 2, $"{kind}: the body's text is not there");
+        Assert.True(await page.Locator("a[rel=author]").First.IsVisibleAsync());
+
+        // Every picture is loaded and drawn (lazy ones included: the window is tall).
+        var images = await page.Locator("main img").EvaluateAllAsync<JsonElement>(
+            "imgs => imgs.map(i => ({ src: i.currentSrc || i.src, ok: i.complete && i.naturalWidth > 0, shown: i.getClientRects().length > 0 }))");
+        Assert.True(images.GetArrayLength() >= (kind == "article" ? 1 : 2), $"{kind}: {images.GetArrayLength()} pictures");
+        foreach (var image in images.EnumerateArray())
+        {
+            Assert.True(image.GetProperty("ok").GetBoolean() && image.GetProperty("shown").GetBoolean(), $"{kind}: {image.GetProperty("src").GetString()} is not shown");
+        }
+
+        if (kind == "article-blocks")
+        {
+            Assert.True(await page.Locator(".article-body .embed a").First.IsVisibleAsync(), "the embed's link card");
+            Assert.True(await page.Locator(".article-body .read-also a").First.IsVisibleAsync(), "the read-also link");
+            Assert.True(await page.Locator(".article-body ul li, .article-body ol li").First.IsVisibleAsync(), "the list");
+            Assert.True(await page.Locator(".article-body h2").First.IsVisibleAsync(), "the sub-heading");
+        }
+
+        // The navigation works by links alone.
+        var sections = page.Locator(".site-header nav.sections a");
+        Assert.True(await sections.CountAsync() >= 6);
+        Assert.True(await sections.First.IsVisibleAsync());
+        var target = await sections.First.GetAttributeAsync("href");
+        await sections.First.ClickAsync();
+        await page.WaitForURLAsync(site.Origin + target);
+        Assert.NotEmpty(await page.Locator("main .card-headline a").AllAsync());
     }
 
     private static bool IsLoopback(string url)

@@ -24,14 +24,51 @@ public static class KiosqueCli
     public static string[] Normalize(string[] args) =>
         args.Select(a => a == "--demo" ? "--Kiosque:Demo=true" : a).ToArray();
 
-    public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
+    /// <summary>True when the arguments name a verb, whether configuration options come before it or after.</summary>
+    public static bool IsVerb(string[] args) => Split(args).Verb.Length > 0;
+
+    /// <summary>
+    /// Separates configuration options from the verb and its own options. Before the verb every
+    /// <c>--key</c> is configuration, as .NET's command-line configuration reads it: <c>--key=value</c>,
+    /// or <c>--key value</c> taking the next argument; so in <c>--Kiosque:DataDirectory /srv migrate</c>
+    /// the verb is <c>migrate</c>, not <c>/srv</c>. After the verb, only <c>--Section:Key</c> options
+    /// (they have a colon; the verb's own, like <c>--articles</c>, do not) are configuration.
+    /// </summary>
+    public static (string[] Config, string[] Verb) Split(string[] args)
+    {
+        var config = new List<string>();
+        var verb = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            var beforeVerb = verb.Count == 0;
+            var isConfig = arg.StartsWith("--", StringComparison.Ordinal) && (beforeVerb || arg.Contains(':', StringComparison.Ordinal));
+            if (isConfig)
+            {
+                config.Add(arg);
+                if (!arg.Contains('=', StringComparison.Ordinal) && i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    config.Add(args[++i]);
+                }
+            }
+            else if (beforeVerb && !Verbs.Contains(arg))
+            {
+                // Not a verb: the web server takes the whole command line as it is.
+                return ([.. args], []);
+            }
+            else
+            {
+                verb.Add(arg);
+            }
+        }
+        return ([.. config], [.. verb]);
+    }
 
     /// <param name="input">Where a password is read from; standard input unless a test gives one.</param>
     public static async Task<int> RunAsync(string[] args, TextReader? input = null)
     {
-        // Configuration keys (--Section:Key=value) go to the host; the rest is the verb's.
-        var configArgs = args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains(':', StringComparison.Ordinal)).ToArray();
-        var verbArgs = args.Except(configArgs).ToArray();
+        // Configuration (--Section:Key=value, before or after the verb) goes to the host; the rest is the verb's.
+        var (configArgs, verbArgs) = Split(args);
         var builder = Host.CreateApplicationBuilder(configArgs);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddKiosqueCore(builder.Configuration);
@@ -51,7 +88,7 @@ public static class KiosqueCli
         {
             await host.Services.PrepareDatabaseAsync(cancellationToken);
             await using var scope = host.Services.CreateAsyncScope();
-            var seeded = await scope.ServiceProvider.GetRequiredService<DemoNewsroom>().SeedIfEmptyAsync(cancellationToken);
+            var seeded = await scope.ServiceProvider.SeedDemoAsync(cancellationToken);
             AnsiConsole.MarkupLine(seeded ? "[green]Demo newsroom seeded.[/]" : "[yellow]The database already has content: nothing seeded.[/]");
             return 0;
         });

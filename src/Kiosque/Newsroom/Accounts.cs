@@ -52,17 +52,35 @@ public sealed class Accounts(UserManager<StaffUser> users, RoleManager<IdentityR
         await users.UpdateSecurityStampAsync(user);
     }
 
-    /// <summary>The demo administrator (created without any password) and a link that signs it in once, within the hour.</summary>
-    public async Task<string> DemoSignInPathAsync()
+    /// <summary>
+    /// Creates the demo administrator, without any password, unless it exists. Called only when
+    /// the demo newsroom has just been seeded into an empty database: a database that had content
+    /// must never gain an administrator anyone can sign in as.
+    /// </summary>
+    public async Task EnsureDemoAdminAsync()
     {
-        var admin = await users.FindByEmailAsync(DemoAdminEmail);
+        if (await users.FindByEmailAsync(DemoAdminEmail) is not null)
+        {
+            return;
+        }
+        var (admin, errors) = await CreateAsync(DemoAdminEmail, "Administratrice démo", Roles.Admin, password: null);
         if (admin is null)
         {
-            (admin, var errors) = await CreateAsync(DemoAdminEmail, "Administratrice démo", Roles.Admin, password: null);
-            if (admin is null)
-            {
-                throw new InvalidOperationException(string.Join(" ", errors));
-            }
+            throw new InvalidOperationException(string.Join(" ", errors));
+        }
+    }
+
+    /// <summary>
+    /// A link that signs the demo administrator in once, within the hour; null when there is no
+    /// demo administrator (the demo was not seeded here) or it has chosen a password, after which
+    /// it signs in like everyone else and a printed link would only be a way around that password.
+    /// </summary>
+    public async Task<string?> DemoSignInPathAsync()
+    {
+        var admin = await users.FindByEmailAsync(DemoAdminEmail);
+        if (admin is null || await users.HasPasswordAsync(admin))
+        {
+            return null;
         }
         return await OneTimeSignInPathAsync(admin);
     }

@@ -283,7 +283,9 @@ public sealed partial class SearchIndex : IDisposable
         }
         var pageSize = Math.Clamp(request.PageSize, 1, 100);
         var page = Math.Max(1, request.Page);
-        var skip = (page - 1) * pageSize;
+        // In long: a huge page number (the newsroom search takes any int) would wrap to a negative
+        // skip, pass the window check below and reach Lucene as a negative hit count.
+        var skip = (long)(page - 1) * pageSize;
         Query query = parsed.Query ?? new MatchAllDocsQuery();
         var byDate = request.Sort == SearchSort.Date || parsed.IsEmpty;
         var recency = new Recency(_clock.GetUtcNow().UtcDateTime.Ticks, Weight: 0.25, HalfLifeDays: 180);
@@ -296,10 +298,10 @@ public sealed partial class SearchIndex : IDisposable
                 searcher.Search(query, filter, count);
                 return new SearchResults(UserQueryProblem.None, [], count.TotalHits, page, pageSize);
             }
-            var wanted = skip + pageSize;
+            var wanted = (int)skip + pageSize;
             var top = byDate ? searcher.Search(query, filter, wanted, NewestFirst) : recency.Rescore(searcher, searcher.Search(query, filter, Recency.Window(wanted)));
             var hits = new List<SearchHit>(pageSize);
-            foreach (var scored in top.ScoreDocs.Skip(skip).Take(pageSize))
+            foreach (var scored in top.ScoreDocs.Skip((int)skip).Take(pageSize))
             {
                 hits.Add(ToHit(searcher.Doc(scored.Doc), scored.Score, parsed.Terms));
             }

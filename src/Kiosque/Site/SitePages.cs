@@ -19,8 +19,15 @@ public static class SitePages
         http.RequestServices.GetRequiredService<SiteNav>().GetAsync(db, cancellationToken);
 
     /// <summary>
-    /// The <c>page</c> query value: absent means 1; anything but a positive number (0, -3, "abc",
-    /// two values) is refused so the caller answers 404 instead of guessing.
+    /// The highest page number a reader may ask for. Past it, the offset of the page
+    /// ((page - 1) × a page size of at most 100) would not fit an int and would wrap to a negative
+    /// skip; no list is that long, so such a page is refused like any page past the end.
+    /// </summary>
+    public const int MaxPage = int.MaxValue / 100;
+
+    /// <summary>
+    /// The <c>page</c> query value: absent means 1; anything but a number from 1 to <see cref="MaxPage"/>
+    /// (0, -3, "abc", 2147483647, two values) is refused so the caller answers 404 instead of guessing.
     /// </summary>
     public static bool TryReadPage(HttpRequest request, out int page)
     {
@@ -30,9 +37,14 @@ public static class SitePages
         {
             return true;
         }
-        return values.Count == 1
+        if (values.Count == 1
             && int.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out page)
-            && page >= 1;
+            && page is >= 1 and <= MaxPage)
+        {
+            return true;
+        }
+        page = 1;
+        return false;
     }
 
     public static RazorComponentResult Render<TComponent>(object parameters, int statusCode = StatusCodes.Status200OK)

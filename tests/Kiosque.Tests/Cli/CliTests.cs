@@ -2,6 +2,7 @@ using Kiosque.Cli;
 using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Site;
+using Kiosque.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Kiosque.Tests.Cli;
@@ -16,13 +17,13 @@ public sealed class ConsoleVerbs
     public const string Name = "Console";
 }
 
-/// <summary>The admin verbs, run as an operator would, on a fresh SQLite data directory.</summary>
+/// <summary>The admin verbs, run as an operator would, on a fresh data directory and database of each kind.</summary>
 [Collection(ConsoleVerbs.Name)]
-public sealed class CliTests : IDisposable
+public abstract class CliTests(DatabaseKind kind) : IAsyncDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("kiosque-cli-").FullName;
+    private readonly CliDatabase _database = new(kind, "cli");
 
-    private string[] Args(params string[] verb) => [.. verb, $"--Kiosque:DataDirectory={_directory}"];
+    private string[] Args(params string[] verb) => _database.Args(verb);
 
     [Fact]
     public async Task Migrate_then_demo_generate_fills_the_database()
@@ -30,14 +31,41 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, await KiosqueCli.RunAsync(Args("migrate")));
         Assert.Equal(0, await KiosqueCli.RunAsync(Args("demo", "generate", "--articles", "40")));
 
-        var options = new DbContextOptionsBuilder<SqliteKiosqueDb>().UseSqlite($"Data Source={Path.Combine(_directory, "kiosque.db")};Pooling=false").Options;
-        await using var db = new SqliteKiosqueDb(options);
+        await using var db = _database.Open();
         var demo = Kiosque.Demo.DemoNewsroom.Load().Articles.Count(a => a.Status is null);
         Assert.Equal(demo + 40, await db.Published().CountAsync());
         var generated = await db.Articles.OrderBy(a => a.Id).LastAsync();
         Assert.NotEmpty(generated.Headline);
         Assert.True(ArticleBody.Parse(generated.Body).Blocks.OfType<ParagraphBlock>().Count() >= 6);
         Assert.NotEmpty(await db.ArticleAuthors.Where(a => a.ArticleId == generated.Id).ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_verb_after_configuration_options_runs_as_the_verb()
+    {
+        string[] args = [.. _database.Options(), "migrate"];
+        Assert.True(KiosqueCli.IsVerb(args), "the web server would start instead of the verb");
+
+        Assert.Equal(0, await KiosqueCli.RunAsync(args));
+
+        await using var db = _database.Open();
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(0, await db.Articles.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_configuration_value_given_as_the_next_argument_is_not_taken_for_the_verb()
+    {
+        // "--Kiosque:DataDirectory DIR demo generate": DIR is the option's value, demo the verb.
+        var options = _database.Options().SelectMany(o => o.Split('=', 2)).ToArray();
+        string[] args = [.. options, "demo", "generate", "--articles", "3"];
+        Assert.True(KiosqueCli.IsVerb(args));
+
+        Assert.Equal(0, await KiosqueCli.RunAsync(args));
+
+        await using var db = _database.Open();
+        var demo = Kiosque.Demo.DemoNewsroom.Load().Articles.Count(a => a.Status is null);
+        Assert.Equal(demo + 3, await db.Published().CountAsync(TestContext.Current.CancellationToken));
     }
 
     [Theory]
@@ -54,8 +82,7 @@ public sealed class CliTests : IDisposable
     {
         Assert.Equal(0, await KiosqueCli.RunAsync(Args("user", "add", "--email", "ines@redaction.test", "--name", "Inès Morel", "--role", "editor"), new StringReader("une phrase de passe solide\n")));
 
-        var options = new DbContextOptionsBuilder<SqliteKiosqueDb>().UseSqlite($"Data Source={Path.Combine(_directory, "kiosque.db")};Pooling=false").Options;
-        await using var db = new SqliteKiosqueDb(options);
+        await using var db = _database.Open();
         var user = await db.Users.SingleAsync(u => u.Email == "ines@redaction.test");
         Assert.Equal("Inès Morel", user.DisplayName);
         Assert.NotNull(user.PasswordHash);
@@ -73,9 +100,52 @@ public sealed class CliTests : IDisposable
         Assert.NotEqual(0, await KiosqueCli.RunAsync(Args("user", "add", "--email", "x@redaction.test", "--name", "X", "--role", role), new StringReader(password)));
     }
 
-    public void Dispose()
+    public ValueTask DisposeAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        GC.SuppressFinalize(this);
+        return _database.DisposeAsync();
     }
 }
+
+/// <summary>How the one executable reads its command line: a verb, or the web server.</summary>
+public sealed class KiosqueCliArgumentsTests
+{
+    [Fact]
+    public void The_demo_flag_is_short_for_the_configuration_key_and_nothing_else_changes()
+    {
+        Assert.Equal(["--Kiosque:Demo=true"], KiosqueCli.Normalize(["--demo"]));
+        Assert.Equal(["--urls", "http://127.0.0.1:8080", "--Kiosque:Demo=true"], KiosqueCli.Normalize(["--urls", "http://127.0.0.1:8080", "--demo"]));
+        Assert.Equal(["--demography", "demo", "--Kiosque:Demo=false"], KiosqueCli.Normalize(["--demography", "demo", "--Kiosque:Demo=false"]));
+        Assert.Empty(KiosqueCli.Normalize([]));
+    }
+
+    [Theory]
+    [InlineData(true, "migrate")]
+    [InlineData(true, "--Kiosque:DataDirectory=/tmp/x", "migrate")]
+    [InlineData(true, "--Kiosque:DataDirectory", "/tmp/x", "migrate")]
+    [InlineData(true, "--Database:Provider=Postgres", "--ConnectionStrings:Kiosque=Host=h;Database=d", "demo", "generate", "--articles", "5")]
+    [InlineData(true, "--Kiosque:Demo=true", "reindex")]
+    [InlineData(false)]
+    [InlineData(false, "--Kiosque:Demo=true")]
+    [InlineData(false, "--urls", "http://127.0.0.1:8080")]
+    [InlineData(false, "--urls", "http://127.0.0.1:8080", "--Kiosque:Demo=true")]
+    [InlineData(false, "--Kiosque:DataDirectory", "migrate")]
+    [InlineData(false, "serve", "migrate")]
+    public void Verbs_are_found_before_or_after_configuration_options(bool isVerb, params string[] args)
+    {
+        Assert.Equal(isVerb, KiosqueCli.IsVerb(args));
+    }
+
+    [Fact]
+    public void Configuration_goes_to_the_host_and_the_rest_to_the_verb()
+    {
+        var (config, verb) = KiosqueCli.Split(["--Kiosque:DataDirectory", "/srv/k", "demo", "generate", "--articles", "40", "--Database:Provider=Postgres"]);
+
+        Assert.Equal(["--Kiosque:DataDirectory", "/srv/k", "--Database:Provider=Postgres"], config);
+        Assert.Equal(["demo", "generate", "--articles", "40"], verb);
+    }
+}
+
+public sealed class CliSqliteTests() : CliTests(DatabaseKind.Sqlite);
+
+public sealed class CliPostgresTests() : CliTests(DatabaseKind.Postgres);

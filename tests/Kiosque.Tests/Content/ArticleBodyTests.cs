@@ -54,9 +54,19 @@ public class ArticleBodyTests
 
     [Theory]
     [InlineData("Répression à Port-Aurel : l’armée tire", "repression-a-port-aurel-l-armee-tire")]
-    [InlineData("  « Œuvre » ÉTÉ 2026 !! ", "uvre-ete-2026")]
+    [InlineData("  « Œuvre » ÉTÉ 2026 !! ", "oeuvre-ete-2026")]
+    [InlineData("Le cœur du delta", "le-coeur-du-delta")]
+    [InlineData("ŒUF, Æther et Straße", "oeuf-aether-et-strasse")]
+    [InlineData("Curriculum vitæ : GROẞ", "curriculum-vitae-gross")]
+    [InlineData("Søren à Łódź", "soren-a-lodz")]
     public void Slugs_are_lowercase_ascii_words(string text, string slug)
     {
         Assert.Equal(slug, Slug.From(text));
+    }
+
+    [Fact]
+    public void A_ligature_at_the_length_limit_does_not_make_the_slug_longer()
+    {
+        Assert.Equal("abco", Slug.From("abcœur", maxLength: 4));
     }
 }

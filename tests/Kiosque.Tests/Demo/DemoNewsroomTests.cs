@@ -57,6 +57,25 @@ public abstract class DemoNewsroomTests(KiosqueFactory site)
     }
 
     [Fact]
+    public async Task A_demo_article_shows_an_embed_a_body_image_a_list_a_heading_and_a_read_also()
+    {
+        // The browser checks (Nu HTML Checker, axe-core, network log) read this article for that markup.
+        string[] kinds = ["embed", "image", "list", "heading", "readAlso"];
+        var demo = DemoNewsroom.Load().Articles.FirstOrDefault(a => a.Status is null && kinds.All(k => a.Blocks.Any(b => b.GetProperty("type").GetString() == k)));
+        Assert.NotNull(demo);
+        using var client = site.Reader();
+
+        var page = await client.GetDocumentAsync($"/article/{demo.Slug}");
+
+        var body = page.QuerySelector(".article-body")!;
+        Assert.NotNull(body.QuerySelector(".embed a[href^='https://']"));
+        Assert.NotNull(body.QuerySelector("figure.body-image img"));
+        Assert.NotNull(body.QuerySelector("ul li, ol li"));
+        Assert.NotNull(body.QuerySelector("h2"));
+        Assert.NotNull(body.QuerySelector(".read-also a[href^='/article/']"));
+    }
+
+    [Fact]
     public async Task Demo_drafts_stay_hidden_and_the_demo_never_seeds_twice()
     {
         using var client = site.Reader();

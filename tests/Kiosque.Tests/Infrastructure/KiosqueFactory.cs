@@ -33,19 +33,11 @@ public class KiosqueFactory : WebApplicationFactory<Program>
         Settings = settings ?? new Dictionary<string, string?>();
         if (kind == DatabaseKind.Postgres)
         {
-            var server = Environment.GetEnvironmentVariable(PostgresVariable);
-            if (string.IsNullOrEmpty(server))
+            (_connectionString, Unavailable) = NewPostgresDatabase();
+            if (Unavailable is not null)
             {
-                // CI must prove both databases: there a missing server is a failure, not a skip.
-                if (Environment.GetEnvironmentVariable("CI") == "true")
-                {
-                    throw new InvalidOperationException($"{PostgresVariable} is not set: PostgreSQL tests cannot run. Use scripts/test.sh, which starts a throwaway server.");
-                }
-                Unavailable = $"PostgreSQL tests need {PostgresVariable} (scripts/test.sh starts a throwaway server).";
-                _connectionString = "";
                 return;
             }
-            _connectionString = new NpgsqlConnectionStringBuilder(server) { Database = "kiosque_" + Guid.NewGuid().ToString("N")[..16] }.ConnectionString;
         }
         else
         {
@@ -65,6 +57,29 @@ public class KiosqueFactory : WebApplicationFactory<Program>
         Unavailable = previous.Unavailable;
         _connectionString = previous._connectionString;
     }
+
+    /// <summary>
+    /// The connection string of a database no one has used yet, in the throwaway cluster (it is
+    /// created on first migration); or why there is none, outside CI.
+    /// </summary>
+    public static (string ConnectionString, string? Unavailable) NewPostgresDatabase()
+    {
+        var server = Environment.GetEnvironmentVariable(PostgresVariable);
+        if (string.IsNullOrEmpty(server))
+        {
+            // CI must prove both databases: there a missing server is a failure, not a skip.
+            if (InCi(Environment.GetEnvironmentVariable("CI")))
+            {
+                throw new InvalidOperationException($"{PostgresVariable} is not set: PostgreSQL tests cannot run. Use scripts/test.sh, which starts a throwaway server.");
+            }
+            return ("", $"PostgreSQL tests need {PostgresVariable} (scripts/test.sh starts a throwaway server).");
+        }
+        return (new NpgsqlConnectionStringBuilder(server) { Database = "kiosque_" + Guid.NewGuid().ToString("N")[..16] }.ConnectionString, null);
+    }
+
+    /// <summary>CI services spell the flag <c>true</c>, <c>True</c> or <c>1</c>.</summary>
+    public static bool InCi(string? value) =>
+        value is not null && (value.Trim().Equals("true", StringComparison.OrdinalIgnoreCase) || value.Trim() == "1");
 
     public DatabaseKind Kind { get; }
 

@@ -1,26 +1,28 @@
 using Kiosque.Cli;
 using Kiosque.Data;
+using Kiosque.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Kiosque.Tests.Media;
 
-/// <summary><c>kiosque media add</c>, run as an operator would, on a fresh SQLite data directory.</summary>
+/// <summary><c>kiosque media add</c>, run as an operator would, on a fresh data directory and database of each kind.</summary>
 [Collection(Kiosque.Tests.Cli.ConsoleVerbs.Name)]
-public sealed class MediaCliTests : IDisposable
+public abstract class MediaCliTests(DatabaseKind kind) : IAsyncDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("kiosque-media-cli-").FullName;
+    private readonly CliDatabase _database = new(kind, "media-cli");
 
-    private string[] Args(params string[] verb) => [.. verb, $"--Kiosque:DataDirectory={_directory}"];
+    private string DataDirectory => _database.Directory;
+
+    private string[] Args(params string[] verb) => _database.Args(verb);
 
     private string File(string name, byte[] bytes)
     {
-        var path = Path.Combine(_directory, name);
+        var path = Path.Combine(DataDirectory, name);
         System.IO.File.WriteAllBytes(path, bytes);
         return path;
     }
 
-    private SqliteKiosqueDb Db() =>
-        new(new DbContextOptionsBuilder<SqliteKiosqueDb>().UseSqlite($"Data Source={Path.Combine(_directory, "kiosque.db")};Pooling=false").Options);
+    private KiosqueDb Db() => _database.Open();
 
     [Fact]
     public async Task Media_add_ingests_and_renders_at_once()
@@ -34,8 +36,8 @@ public sealed class MediaCliTests : IDisposable
         Assert.Equal(("Jan Ek / Collectif Nord", "Le cortège.", "Un cortège", "manif.jpg"), (medium.Credit, medium.Caption, medium.Alt, medium.Name));
         Assert.Equal((0.3, 0.4), (medium.FocalX, medium.FocalY));
         Assert.False(medium.RenditionsPending);
-        Assert.True(System.IO.File.Exists(Path.Combine(_directory, "media", medium.RenditionsPath!, "w600.avif")));
-        Assert.True(System.IO.File.Exists(Path.Combine(_directory, "media", medium.CropsPath + "-16x9.jpg")));
+        Assert.True(System.IO.File.Exists(Path.Combine(DataDirectory, "media", medium.RenditionsPath!, "w600.avif")));
+        Assert.True(System.IO.File.Exists(Path.Combine(DataDirectory, "media", medium.CropsPath + "-16x9.jpg")));
     }
 
     [Fact]
@@ -47,18 +49,22 @@ public sealed class MediaCliTests : IDisposable
 
         Assert.Equal(1, await KiosqueCli.RunAsync(Args("media", "add", pdf, "--alt", "x")));
         Assert.Equal(1, await KiosqueCli.RunAsync(Args("media", "add", empty)));
-        Assert.Equal(2, await KiosqueCli.RunAsync(Args("media", "add", Path.Combine(_directory, "absent.jpg"))));
+        Assert.Equal(2, await KiosqueCli.RunAsync(Args("media", "add", Path.Combine(DataDirectory, "absent.jpg"))));
         Assert.Equal(2, await KiosqueCli.RunAsync(Args("media", "add", good, "--focal", "2,0.5")));
         Assert.NotEqual(0, await KiosqueCli.RunAsync(Args("media", "add")));
 
         await using var db = Db();
         Assert.Equal(0, await db.Media.CountAsync(TestContext.Current.CancellationToken));
-        Assert.False(Directory.Exists(Path.Combine(_directory, "originals")) && Directory.EnumerateFiles(Path.Combine(_directory, "originals"), "*", SearchOption.AllDirectories).Any());
+        Assert.False(Directory.Exists(Path.Combine(DataDirectory, "originals")) && Directory.EnumerateFiles(Path.Combine(DataDirectory, "originals"), "*", SearchOption.AllDirectories).Any());
     }
 
-    public void Dispose()
+    public ValueTask DisposeAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        GC.SuppressFinalize(this);
+        return _database.DisposeAsync();
     }
 }
+
+public sealed class MediaCliSqliteTests() : MediaCliTests(DatabaseKind.Sqlite);
+
+public sealed class MediaCliPostgresTests() : MediaCliTests(DatabaseKind.Postgres);

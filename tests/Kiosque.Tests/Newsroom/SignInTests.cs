@@ -181,7 +181,10 @@ public abstract class SignInTests(KiosqueFactory site)
         var path = await site.WithDbAsync(async _ =>
         {
             await using var scope = site.Services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<Accounts>().DemoSignInPathAsync();
+            var accounts = scope.ServiceProvider.GetRequiredService<Accounts>();
+            // As the demo seeding does (Demo/DemoSignInTests.cs follows it through restarts).
+            await accounts.EnsureDemoAdminAsync();
+            return (await accounts.DemoSignInPathAsync())!;
         });
         using var first = site.Browser();
         using var used = await first.GetAsync(path);

@@ -264,6 +264,12 @@ public abstract class SearchTests(KiosqueFactory site)
     [InlineData("q=%3Cscript%3Ealert(1)%3C/script%3E")]
     [InlineData("q=x&rubrique=%00&theme=%27%20OR%201=1&auteur=%ff")]
     [InlineData("q=x&page=99999")]
+    [InlineData("q=x&tri=date&page=2147483647")]
+    [InlineData("q=x&page=2147483647")]
+    [InlineData("q=x&tri=date&page=178956971")]
+    [InlineData("q=x&tri=date&page=2147483648")]
+    [InlineData("q=x&page=99999999999999999999")]
+    [InlineData("rubrique=inconnue&tri=date&page=2147483647")]
     [InlineData("rubrique=inconnue")]
     public async Task Hostile_queries_get_results_or_a_clear_message_never_a_500(string query)
     {
@@ -345,6 +351,25 @@ public abstract class SearchTests(KiosqueFactory site)
         var json = await JsonAsync(client, $"q={word}&page=2");
         Assert.Equal(2, json.GetProperty("results").GetArrayLength());
         Assert.Equal(2, json.GetProperty("pageCount").GetInt32());
+    }
+
+    [Theory]
+    [InlineData(SearchSort.Date)]
+    [InlineData(SearchSort.Relevance)]
+    public async Task A_page_far_past_the_end_is_empty_in_the_index_itself(SearchSort sort)
+    {
+        // The newsroom calls the index with any int: the page's offset must not wrap around.
+        var section = _content.Section();
+        var word = Word();
+        await SaveAndIndexAsync(section, _content.Article(section, $"Papier {word}"));
+        var index = site.Services.GetRequiredService<SearchIndex>();
+
+        foreach (var page in new[] { int.MaxValue, 178_956_971, 10_000 })
+        {
+            var results = index.Search(new SearchRequest { Text = word, Sort = sort, Page = page, PageSize = 12, IncludeUnpublished = true });
+            Assert.Empty(results.Hits);
+            Assert.Equal(1, results.Total);
+        }
     }
 
     [Fact]

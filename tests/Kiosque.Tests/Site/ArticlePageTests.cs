@@ -15,12 +15,16 @@ public abstract class ArticlePageTests(KiosqueFactory site)
         var section = _content.Section("International");
         var first = _content.Author("Nadia Ferrant");
         var second = _content.Author("Oskar Lind");
+        // The byline's second author is stored first, so neither ids nor insertion order give the byline's order.
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, second));
         var tag = _content.Tag("Répression");
+        var otherPhoto = new MediaAsset { FileName = "test/greve.jpg", Width = 1200, Height = 675, Caption = "Un piquet de grève.", Credit = "Iris Volk / Agence Delta", Alt = "Des grévistes devant une usine", CreatedAt = TestContent.Now };
         var other = _content.Article(section, "Ostreva. Les syndicats appellent à la grève générale", TestContent.Now.AddDays(-2), tags: [tag]);
+        other.HeroMedia = otherPhoto;
         var draft = _content.Article(section, "Brouillon secret sur la police", status: ArticleStatus.Draft, tags: [tag]);
         var photo = new MediaAsset { FileName = "test/hero.jpg", Width = 1600, Height = 900, Caption = "Des manifestants place centrale, le 5 mars.", Credit = "Iris Volk / Agence Delta", Alt = "Une foule sur une place", CreatedAt = TestContent.Now };
         var inline = new MediaAsset { FileName = "test/inline.jpg", Width = 1200, Height = 800, Caption = "Le port à l'aube.", Credit = "Jan Ek / Collectif Nord", Alt = "Un port", CreatedAt = TestContent.Now };
-        await site.WithDbAsync(db => TestContent.SaveAsync(db, section, first, second, tag, other, draft, photo, inline));
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, section, first, tag, other, draft, photo, inline));
 
         var body = ArticleBody.Of(
             new ParagraphBlock("Le président a appelé à <q>ouvrir le feu</q> sur les <b>manifestants</b>."),
@@ -33,11 +37,15 @@ public abstract class ArticlePageTests(KiosqueFactory site)
             new EmbedBlock("https://www.youtube.com/watch?v=abc123", "YouTube", "La manifestation filmée"),
             new ReadAlsoBlock(other.Id),
             new ReadAlsoBlock(draft.Id));
-        var article = _content.Article(section, "Ostreva. Le président appelle à « ouvrir le feu »", TestContent.Now.AddHours(-30), authors: [first, second], tags: [tag], body: body);
+        var article = _content.Article(section, "Ostreva. Le président appelle à « ouvrir le feu »", TestContent.Now.AddHours(-30), tags: [tag], body: body);
+        // Positions reversed from insertion order: the page must follow the positions.
+        article.Authors = [new ArticleAuthor { Author = second, Position = 1 }, new ArticleAuthor { Author = first, Position = 0 }];
         article.HeroMedia = photo;
         article.UpdatedAt = TestContent.Now.AddHours(-26);
         article.Corrections.Add(new Correction { At = TestContent.Now.AddHours(-26), Text = "Une version précédente donnait un mauvais bilan." });
         await site.WithDbAsync(db => TestContent.SaveAsync(db, article));
+        // Related pieces come from the search index, which follows the change log.
+        await Kiosque.Tests.Search.SearchWaits.WaitForSearchIndexAsync(site);
         return (article, other, draft, first, second);
     }
 
@@ -45,7 +53,7 @@ public abstract class ArticlePageTests(KiosqueFactory site)
     public async Task Article_page_shows_the_whole_anatomy_in_order()
     {
         using var client = site.Reader();
-        var (article, _, _, first, second) = await SeedFullArticleAsync();
+        var (article, other, _, first, second) = await SeedFullArticleAsync();
 
         var page = await client.GetDocumentAsync($"/article/{article.Slug}");
 
@@ -76,7 +84,14 @@ public abstract class ArticlePageTests(KiosqueFactory site)
             Assert.Contains(hrefs, h => h.StartsWith("https://wa.me/", StringComparison.Ordinal));
             Assert.Contains(hrefs, h => h.StartsWith("/partager/mastodon?url=https%3A%2F%2Fjournal.test%2Farticle%2F", StringComparison.Ordinal));
             Assert.Contains(hrefs, h => h.StartsWith("mailto:", StringComparison.Ordinal));
+
+            // "Copy link" without script: the canonical address in a labelled read-only field.
+            var field = share.QuerySelector(".share-copy input")!;
+            Assert.Equal($"https://journal.test/article/{article.Slug}", field.GetAttribute("value"));
+            Assert.True(field.HasAttribute("readonly"));
+            Assert.Equal("Lien à copier", share.QuerySelector($".share-copy label[for='{field.Id}']").Text());
         }
+        Assert.Equal(2, shares.Select(s => s.QuerySelector(".share-copy input")!.Id).Distinct().Count());
 
         var hero = main.QuerySelector("figure.hero")!;
         Assert.Equal("1600", hero.QuerySelector("img")!.GetAttribute("width"));
@@ -110,9 +125,13 @@ public abstract class ArticlePageTests(KiosqueFactory site)
         Assert.Contains("mauvais bilan", main.QuerySelector(".corrections").Text());
         Assert.Contains(main.QuerySelectorAll("a[rel=tag]"), a => a.Text().StartsWith("Répression", StringComparison.Ordinal));
 
-        // The anatomy's order: kicker, headline, standfirst, byline, share, hero, body, corrections, share.
+        // Related pieces, each with its picture.
+        var relatedCard = page.QuerySelectorAll(".related .card").Single(c => c.QuerySelector(".card-headline a")!.GetAttribute("href") == $"/article/{other.Slug}");
+        Assert.Equal("/media/test/greve.jpg", relatedCard.QuerySelector(".card-image img")!.GetAttribute("src"));
+
+        // The anatomy's order: kicker, headline, standfirst, byline, share, hero, body, corrections, share, related.
         var order = new[] { ".kicker", "h1", ".standfirst", ".byline", "nav.share", "figure.hero", ".article-body", ".corrections", ".article-footer nav.share" }
-            .Select(selector => main.QuerySelector(selector)!).ToList();
+            .Select(selector => main.QuerySelector(selector)!).Append(page.QuerySelector("main .related")!).ToList();
         for (var i = 1; i < order.Count; i++)
         {
             Assert.True(order[i - 1].CompareDocumentPosition(order[i]).HasFlag(AngleSharp.Dom.DocumentPositions.Following), $"part {i} is out of order");
@@ -149,7 +168,9 @@ public abstract class ArticlePageTests(KiosqueFactory site)
         var body = ArticleBody.Of(new ParagraphBlock("Les mineurs de Drevno poursuivent la grève malgré les menaces."));
         var article = _content.Article(section, "Drevno. Les mineurs tiennent bon", TestContent.Now.AddHours(-2), tags: [tag], body: body);
         var other = _content.Article(_content.Section("Social"), "Les syndicats appellent à la grève générale", TestContent.Now.AddDays(-2), tags: [tag]);
+        other.HeroMedia = new MediaAsset { FileName = "test/syndicats.jpg", Width = 1200, Height = 675, Caption = "Les syndicats.", Credit = "Jan Ek / Collectif Nord", Alt = "Une assemblée syndicale", CreatedAt = TestContent.Now };
         var newer = _content.Article(section, "Une suite plus récente", TestContent.Now.AddMinutes(-10));
+        newer.HeroMedia = new MediaAsset { FileName = "test/suite.jpg", Width = 1200, Height = 675, Caption = "La suite.", Credit = "Jan Ek / Collectif Nord", Alt = "Une rue de Drevno", CreatedAt = TestContent.Now };
         var draft = _content.Article(section, "Brouillon secret sur la police", status: ArticleStatus.Draft, tags: [tag], body: body);
         var unrelated = _content.Article(_content.Section("Culture"), "Un festival sans rapport", TestContent.Now.AddMinutes(-5));
         await site.WithDbAsync(db => TestContent.SaveAsync(db, section, tag, article, other, newer, draft, unrelated));
@@ -165,6 +186,11 @@ public abstract class ArticlePageTests(KiosqueFactory site)
         Assert.DoesNotContain($"/article/{draft.Slug}", related);
         Assert.DoesNotContain($"/article/{article.Slug}", related);
         Assert.DoesNotContain($"/article/{unrelated.Slug}", related);
+
+        // Each related piece shows its picture.
+        var cards = page.QuerySelectorAll(".related .card").ToDictionary(c => c.QuerySelector(".card-headline a")!.GetAttribute("href")!);
+        Assert.Equal("/media/test/suite.jpg", cards[$"/article/{newer.Slug}"].QuerySelector(".card-image img")!.GetAttribute("src"));
+        Assert.Equal("/media/test/syndicats.jpg", cards[$"/article/{other.Slug}"].QuerySelector(".card-image img")!.GetAttribute("src"));
     }
 
     [Theory]

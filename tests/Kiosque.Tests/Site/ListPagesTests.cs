@@ -56,6 +56,84 @@ public abstract class ListPagesTests(KiosqueFactory site)
         Assert.NotNull(page.QuerySelector("a[href='/']"));
     }
 
+    /// <summary>Every paginated list: home, section, tag, author.</summary>
+    public static readonly string[] ListKinds = ["home", "section", "tag", "author"];
+
+    /// <summary>Not a page of any list: not a number, not positive, past every list's end, or past what an int holds.</summary>
+    public static readonly string[] BadPages =
+    [
+        "0", "-1", "abc", "1.5", "%2B2", "2%20", "99999999999", "2147483647", "2147483648", "-2147483648",
+        "21474836", "21474837", "178956971", "99999999999999999999", "9" + new string('9', 400),
+    ];
+
+    public static TheoryData<string, string> EveryListWithEveryBadPage()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var kind in ListKinds)
+        {
+            foreach (var page in BadPages)
+            {
+                data.Add(kind, page);
+            }
+        }
+        return data;
+    }
+
+    /// <summary>Thirteen articles, newest first "Papier 1" … "Papier 13", in one section, tag and author: two pages of each list.</summary>
+    private async Task<Dictionary<string, string>> SeedThirteenAsync()
+    {
+        var section = _content.Section();
+        var tag = _content.Tag();
+        var author = _content.Author();
+        var articles = Enumerable.Range(1, 13)
+            .Select(i => _content.Article(section, $"Papier {i}", TestContent.Now.AddHours(-i), authors: [author], tags: [tag]))
+            .ToArray<object>();
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, articles));
+        return new()
+        {
+            ["home"] = "/",
+            ["section"] = $"/rubrique/{section.Slug}",
+            ["tag"] = $"/theme/{tag.Slug}",
+            ["author"] = $"/auteur/{author.Slug}",
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryListWithEveryBadPage))]
+    public async Task Bad_page_numbers_on_every_list_answer_a_helpful_404_never_a_500(string kind, string page)
+    {
+        using var client = site.Reader();
+        var path = (await SeedThirteenAsync())[kind];
+
+        var document = await client.GetDocumentAsync($"{path}?page={page}", 404);
+
+        Assert.Equal("Page introuvable", document.QuerySelector("h1").Text());
+        Assert.NotNull(document.QuerySelector("a[href='/']"));
+    }
+
+    [Theory]
+    [InlineData("tag")]
+    [InlineData("author")]
+    public async Task Tag_and_author_pages_are_paginated_twelve_a_page(string kind)
+    {
+        using var client = site.Reader();
+        var path = (await SeedThirteenAsync())[kind];
+
+        var first = await client.GetDocumentAsync(path);
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => $"Papier {i}"), first.QuerySelectorAll(".card-headline").Select(h => h.Text()));
+        Assert.Equal($"{path}?page=2", first.QuerySelector(".pager a[rel=next]")!.GetAttribute("href"));
+        Assert.Null(first.QuerySelector(".pager a[rel=prev]"));
+        Assert.Equal($"https://journal.test{path}?page=2", first.QuerySelector("link[rel=next]")!.GetAttribute("href"));
+
+        var second = await client.GetDocumentAsync($"{path}?page=2");
+        Assert.Equal(["Papier 13"], second.QuerySelectorAll(".card-headline").Select(h => h.Text()));
+        Assert.Equal(path, second.QuerySelector(".pager a[rel=prev]")!.GetAttribute("href"));
+        Assert.Null(second.QuerySelector(".pager a[rel=next]"));
+        Assert.Equal("Page 2 sur 2", second.QuerySelector(".pager-position").Text());
+        Assert.Equal($"https://journal.test{path}?page=2", second.QuerySelector("link[rel=canonical]")!.GetAttribute("href"));
+        await client.GetDocumentAsync($"{path}?page=3", 404);
+    }
+
     [Theory]
     [InlineData("?q=%3Cscript%3Ealert(1)%3C/script%3E")]
     [InlineData("?utm_source=x&fbclid=abc")]
@@ -96,6 +174,7 @@ public abstract class ListPagesTests(KiosqueFactory site)
         using var client = site.Reader();
         var section = _content.Section();
         var author = _content.Author("Inès Marouani");
+        author.Photo = new MediaAsset { FileName = "test/portrait-ines.jpg", Width = 480, Height = 480, Caption = "Inès Marouani.", Credit = "Le Courrier du Delta", Alt = "Portrait d'Inès Marouani", CreatedAt = TestContent.Now };
         var colleague = _content.Author("Paul Abad");
         var solo = _content.Article(section, "Enquête en solo", TestContent.Now.AddHours(-3), authors: [author]);
         var duo = _content.Article(section, "Enquête à deux", TestContent.Now.AddHours(-2), authors: [colleague, author]);
@@ -106,6 +185,10 @@ public abstract class ListPagesTests(KiosqueFactory site)
 
         Assert.Equal("Inès Marouani", page.QuerySelector("h1").Text());
         Assert.Equal("Biographie de Inès Marouani.", page.QuerySelector(".list-description").Text());
+        var photo = page.QuerySelector(".list-header img.author-photo")!;
+        Assert.Equal("/media/test/portrait-ines.jpg", photo.GetAttribute("src"));
+        Assert.Equal("Portrait d'Inès Marouani", photo.GetAttribute("alt"));
+        Assert.Equal(("480", "480"), (photo.GetAttribute("width"), photo.GetAttribute("height")));
         Assert.Equal(["Enquête à deux", "Enquête en solo"], page.QuerySelectorAll(".card-headline").Select(h => h.Text()));
         Assert.Equal("Paul Abad, Inès Marouani", page.QuerySelectorAll(".card-authors")[0].Text());
     }
