@@ -206,7 +206,9 @@ public static class EditorPages
         var form = await http.Request.ReadFormAsync(cancellationToken);
         var action = form["action"].ToString();
         var now = clock.GetUtcNow().UtcDateTime;
-        if (action is "publish" or "schedule" or "unpublish" && !staff.IsEditor)
+        // Once taken off the site, a piece is back in editors' hands: sending it back to review or
+        // draft would let a contributor edit (and re-address) what readers already saw.
+        if ((action is "publish" or "schedule" or "unpublish" || article.Status == ArticleStatus.Unpublished) && !staff.IsEditor)
         {
             return NewsroomPages.Forbidden(http);
         }
@@ -301,9 +303,18 @@ public static class EditorPages
     /// </summary>
     public static async Task<IResult> Preview(int id, string? jeton, HttpContext http, KiosqueDb db, PreviewLinks previews, SiteFormat format, BodyRenderer renderer, IOptions<KiosqueOptions> options, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
     {
-        if (Staff.Of(http.User) is null && !previews.IsValid(id, jeton))
+        if (!previews.IsValid(id, jeton))
         {
-            return await SitePages.NotFoundAsync(http, db, format, options, cancellationToken);
+            if (Staff.Of(http.User) is null)
+            {
+                return await SitePages.NotFoundAsync(http, db, format, options, cancellationToken);
+            }
+            // The route is outside the staff group (links work without an account), so the staff
+            // rules that group applies are applied here to a session that is not using a link.
+            if (await NewsroomPages.LacksMandatoryTwoFactorAsync(http))
+            {
+                return NewsroomPages.TwoFactorRefusal(http);
+            }
         }
         http.Response.Headers.CacheControl = "private, no-store";
         http.Response.Headers["X-Robots-Tag"] = "noindex, nofollow";

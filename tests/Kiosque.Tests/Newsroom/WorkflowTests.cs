@@ -160,6 +160,19 @@ public abstract class WorkflowTests(KiosqueFactory site)
                 Assert.Equal(HttpStatusCode.Redirect, unpublished.StatusCode);
             }
             Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync($"/article/{slug}")).StatusCode);
+
+            // Taken off the site, it stays in editors' hands: a contributor cannot send it back to
+            // review or to draft (and so cannot edit it, its address included).
+            foreach (var action in new[] { "submit", "draft" })
+            {
+                using var refused = await ActAsync(journalist, id, action);
+                Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            }
+            Assert.Equal(ArticleStatus.Unpublished, (await ArticleAsync(id)).Status);
+            using (var stillLocked = await (await LoadAsync(journalist, id)).Set("slug", "adresse-detournee").PostAsync(journalist))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, stillLocked.StatusCode);
+            }
             using (var again = await ActAsync(editor, id, "publish"))
             {
                 Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
