@@ -1,4 +1,5 @@
 using System.Net;
+using Kiosque.Content;
 using Kiosque.Newsroom;
 using Kiosque.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -150,6 +151,9 @@ public abstract class SignInTests(KiosqueFactory site)
     {
         var (admin, _) = await site.SignedInAsync(Roles.Admin);
         var (contributor, _) = await site.SignedInAsync(Roles.Contributor);
+        var content = new TestContent();
+        var draft = content.Article(content.Section(), "Un brouillon à prévisualiser", status: ArticleStatus.Draft);
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, draft));
         using (admin)
         using (contributor)
         {
@@ -161,6 +165,15 @@ public abstract class SignInTests(KiosqueFactory site)
                 using var blocked = await contributor.GetAsync("/newsroom/articles");
                 Assert.Equal(HttpStatusCode.Redirect, blocked.StatusCode);
                 Assert.Equal("/newsroom/compte?ok=two-factor-required", blocked.Headers.Location!.OriginalString);
+
+                // The preview (outside the staff routes, for signed links) applies the same rule to a session…
+                using var preview = await contributor.GetAsync($"/newsroom/articles/{draft.Id}/apercu");
+                Assert.Equal(HttpStatusCode.Redirect, preview.StatusCode);
+                Assert.Equal("/newsroom/compte?ok=two-factor-required", preview.Headers.Location!.OriginalString);
+                // …while a signed link, which is not a session, still opens it.
+                var link = site.Services.GetRequiredService<PreviewLinks>().Create(draft.Id).Path;
+                using var reader = site.Reader();
+                Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync(link)).StatusCode);
                 var account = await contributor.GetDocumentAsync("/newsroom/compte?ok=two-factor-required");
                 Assert.NotNull(account.QuerySelector("#authenticator-key"));
             }
