@@ -265,7 +265,8 @@ public abstract class WorkflowTests(KiosqueFactory site)
     {
         var (contributor, _) = await site.SignedInAsync(Roles.Contributor);
         var (editor, _) = await site.SignedInAsync(Roles.Editor);
-        var (admin, _) = await site.SignedInAsync(Roles.Admin);
+        var (admin, adminUser) = await site.SignedInAsync(Roles.Admin);
+        var (section, author, _) = await SeedAsync();
         using (contributor)
         using (editor)
         using (admin)
@@ -290,6 +291,66 @@ public abstract class WorkflowTests(KiosqueFactory site)
             Assert.Equal(HttpStatusCode.Forbidden, correct.StatusCode);
             using var promote = await editor.PostFormAsync("/newsroom/equipe", ("email", "x@y.test"), ("name", "X"), ("role", "admin"), ("password", "une phrase assez longue"));
             Assert.Equal(HttpStatusCode.Forbidden, promote.StatusCode);
+
+            // Sections, accounts and security settings are administrators' only, whatever an editor posts.
+            using (var newSection = await editor.PostFormAsync("/newsroom/rubriques", ("name", "Rubrique pirate"), ("slug", "")))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, newSection.StatusCode);
+            }
+            using (var renameSection = await editor.PostFormAsync($"/newsroom/rubriques/{section.Id}", ("name", "Renommée"), ("slug", section.Slug)))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, renameSection.StatusCode);
+            }
+            using (var demote = await editor.PostFormAsync($"/newsroom/equipe/{adminUser.Id}", ("action", "role"), ("role", Roles.Contributor)))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, demote.StatusCode);
+            }
+            using (var settings = await editor.PostFormAsync("/newsroom/reglages", ("requireTwoFactor", "true")))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, settings.StatusCode);
+            }
+            Assert.Equal(section.Name, (await site.WithDbAsync(db => db.Sections.AsNoTracking().FirstAsync(x => x.Id == section.Id))).Name);
+
+            // A scheduled piece is an editor's: a contributor cannot take it back to draft.
+            var scheduled = await WriteDraftAsync(editor, section, author, "Un article programmé");
+            using (var schedule = await ActAsync(editor, scheduled, "schedule", "2099-01-01T10:00")) { }
+            using (var back = await ActAsync(contributor, scheduled, "draft"))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, back.StatusCode);
+            }
+            Assert.Equal(ArticleStatus.Scheduled, (await ArticleAsync(scheduled)).Status);
+
+            // A published piece: a contributor can neither restore an old version, nor merge, nor autosave.
+            var published = await WriteDraftAsync(editor, section, author, "Un article publié et verrouillé");
+            var first = int.Parse((await LoadAsync(editor, published)).Get("version"));
+            var stale = await LoadAsync(editor, published);
+            using (var saved = await (await LoadAsync(editor, published)).Set("headline", "Le titre publié").PostAsync(editor)) { }
+            using (var refused = await stale.Set("headline", "Une version refusée").PostAsync(editor, script: true, kind: "autosave"))
+            {
+                Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            }
+            var mergeUrl = await site.WithDbAsync(db => db.Revisions.Where(r => r.ArticleId == published && r.Kind == ArticleEditor.ConflictKind).Select(r => $"/newsroom/articles/{published}/fusion/{r.Id}").FirstAsync());
+            using (var publish = await ActAsync(editor, published, "publish")) { }
+            var before = await ArticleAsync(published);
+            Assert.Equal(ArticleStatus.Published, before.Status);
+
+            using (var restore = await contributor.PostFormAsync($"/newsroom/articles/{published}/revisions/{first}/restaurer"))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, restore.StatusCode);
+            }
+            using (var merge = await contributor.PostFormAsync(mergeUrl, ("version", before.Version.ToString()), ("keep-headline", "mine")))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, merge.StatusCode);
+            }
+            var form = await LoadAsync(contributor, published);
+            using (var autosave = await form.Set("headline", "Titre changé en douce").PostAsync(contributor, script: true, kind: "autosave"))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, autosave.StatusCode);
+                Assert.NotEmpty(JsonDocument.Parse(await autosave.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString()!);
+            }
+            var after = await ArticleAsync(published);
+            Assert.Equal("Le titre publié", after.Headline);
+            Assert.Equal(before.Version, after.Version);
         }
     }
 
