@@ -419,6 +419,73 @@ public abstract class WorkflowTests(KiosqueFactory site)
     }
 
     [Fact]
+    public async Task The_autosave_needs_the_antiforgery_token_in_its_header_and_a_refused_one_saves_nothing()
+    {
+        var (section, author, _) = await SeedAsync();
+        var (journalist, _) = await site.SignedInAsync(Roles.Contributor);
+        using (journalist)
+        {
+            var id = await WriteDraftAsync(journalist, section, author, "Le titre enregistré");
+            var before = await ArticleAsync(id);
+            var revisions = await site.WithDbAsync(db => db.Revisions.CountAsync(r => r.ArticleId == id));
+
+            foreach (var token in new[] { null, "forged", "" })
+            {
+                var form = await LoadAsync(journalist, id);
+                using var refused = await form.Set("headline", "Un titre glissé sans jeton").AutosaveAsync(journalist, token);
+                Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+                Assert.Contains("Rien n’a été modifié", JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+            }
+            var after = await ArticleAsync(id);
+            Assert.Equal("Le titre enregistré", after.Headline);
+            Assert.Equal(before.Version, after.Version);
+            Assert.Equal(revisions, await site.WithDbAsync(db => db.Revisions.CountAsync(r => r.ArticleId == id)));
+
+            // The page's own token in the header is what the script sends: that one saves.
+            var page = await LoadAsync(journalist, id);
+            using var saved = await page.Set("headline", "Le titre de l’autosave").AutosaveAsync(journalist, page.Token);
+            Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+            Assert.Equal("Le titre de l’autosave", (await ArticleAsync(id)).Headline);
+        }
+    }
+
+    [Fact]
+    public async Task The_dashboard_lists_scheduled_pieces_by_date_and_the_latest_published()
+    {
+        var section = _content.Section();
+        var soon = _content.Article(section, "Programmé pour bientôt", status: ArticleStatus.Scheduled);
+        var later = _content.Article(section, "Programmé pour plus tard", status: ArticleStatus.Scheduled);
+        var live = _content.Article(section, "Tout juste publié", publishedAt: DateTime.UtcNow.AddMinutes(1));
+        var inReview = _content.Article(section, "Encore en relecture", status: ArticleStatus.Review);
+        (soon.PublishedAt, soon.ScheduledAt) = (null, DateTime.UtcNow.AddDays(300));
+        (later.PublishedAt, later.ScheduledAt) = (null, DateTime.UtcNow.AddDays(301));
+        inReview.PublishedAt = null;
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, section, soon, later, live, inReview));
+        var (editor, _) = await site.SignedInAsync(Roles.Editor);
+        using (editor)
+        {
+            var dashboard = await editor.GetDocumentAsync("/newsroom");
+            List<string> Links(string list) => dashboard.QuerySelectorAll($"section:has(#{list}) tbody a").Select(a => a.GetAttribute("href")!).ToList();
+
+            var scheduled = Links("scheduled");
+            Assert.Contains($"/newsroom/articles/{soon.Id}", scheduled);
+            Assert.True(scheduled.IndexOf($"/newsroom/articles/{soon.Id}") < scheduled.IndexOf($"/newsroom/articles/{later.Id}"));
+            var soonRow = dashboard.QuerySelectorAll("section:has(#scheduled) tbody tr").First(r => r.QuerySelector("a")!.GetAttribute("href") == $"/newsroom/articles/{soon.Id}");
+            Assert.Contains("programmé le", soonRow.Text(), StringComparison.Ordinal);
+
+            var published = Links("published");
+            Assert.Equal($"/newsroom/articles/{live.Id}", published[0]);
+            Assert.Contains("publié le", dashboard.QuerySelectorAll("section:has(#published) tbody tr")[0].Text(), StringComparison.Ordinal);
+
+            // Each piece in its own list only.
+            Assert.DoesNotContain($"/newsroom/articles/{live.Id}", scheduled);
+            Assert.DoesNotContain($"/newsroom/articles/{soon.Id}", published);
+            Assert.DoesNotContain($"/newsroom/articles/{inReview.Id}", scheduled.Concat(published));
+            Assert.Contains($"/newsroom/articles/{inReview.Id}", Links("review"));
+        }
+    }
+
+    [Fact]
     public async Task Every_save_keeps_a_revision_any_two_compare_and_an_old_one_restores()
     {
         var (section, author, _) = await SeedAsync();
@@ -431,19 +498,35 @@ public abstract class WorkflowTests(KiosqueFactory site)
             {
                 Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
             }
+            using (var third = await (await LoadAsync(editor, id)).Set("headline", "Le pont restera ouvert tout l’été").PostAsync(editor))
+            {
+                Assert.Equal(HttpStatusCode.Redirect, third.StatusCode);
+            }
             var list = await editor.GetDocumentAsync($"/newsroom/articles/{id}/revisions");
-            Assert.True(list.QuerySelectorAll("tbody tr").Length >= 2);
+            Assert.True(list.QuerySelectorAll("tbody tr").Length >= 3);
 
             var diff = await editor.GetDocumentAsync($"/newsroom/articles/{id}/revisions?de={first}&a={first + 1}");
             Assert.Contains(diff.QuerySelectorAll(".nr-diff del"), d => d.Text() == "sera fermé");
             Assert.Contains(diff.QuerySelectorAll(".nr-diff ins"), d => d.Text() == "restera ouvert");
             Assert.Contains(diff.QuerySelectorAll(".nr-diff ins"), d => d.Text().Contains("mairie", StringComparison.Ordinal));
 
+            // Any two versions compare, not only neighbours: the first against the third…
+            var across = await editor.GetDocumentAsync($"/newsroom/articles/{id}/revisions?de={first}&a={first + 2}");
+            Assert.Contains(across.QuerySelectorAll(".nr-diff del"), d => d.Text() == "sera fermé");
+            Assert.Contains(across.QuerySelectorAll(".nr-diff ins"), d => d.Text() == "restera ouvert tout l’été");
+            Assert.Contains(across.QuerySelectorAll(".nr-diff ins"), d => d.Text().Contains("mairie", StringComparison.Ordinal));
+            // …and the other way round, which reads as the undoing of those changes.
+            var backwards = await editor.GetDocumentAsync($"/newsroom/articles/{id}/revisions?de={first + 2}&a={first}");
+            Assert.Contains(backwards.QuerySelectorAll(".nr-diff del"), d => d.Text() == "restera ouvert tout l’été");
+            Assert.Contains(backwards.QuerySelectorAll(".nr-diff ins"), d => d.Text() == "sera fermé");
+            Assert.Contains(backwards.QuerySelectorAll(".nr-diff del"), d => d.Text().Contains("mairie", StringComparison.Ordinal));
+            Assert.DoesNotContain(backwards.QuerySelectorAll(".nr-diff ins"), d => d.Text().Contains("mairie", StringComparison.Ordinal));
+
             using var restore = await editor.PostFormAsync($"/newsroom/articles/{id}/revisions/{first}/restaurer");
             Assert.Equal(HttpStatusCode.Redirect, restore.StatusCode);
             var restored = await ArticleAsync(id);
             Assert.Equal("Le pont sera fermé", restored.Headline);
-            Assert.Equal(first + 2, restored.Version);
+            Assert.Equal(first + 3, restored.Version);
             Assert.Equal("Premier paragraphe.", ((ParagraphBlock)ArticleBody.Parse(restored.Body).Blocks[0]).Text);
             var kinds = await site.WithDbAsync(db => db.Revisions.Where(r => r.ArticleId == id).OrderBy(r => r.Version).Select(r => r.Kind).ToListAsync());
             Assert.Equal($"restore:{first}", kinds[^1]);
