@@ -63,7 +63,7 @@ public sealed partial class ScheduledPublisher(IServiceScopeFactory scopes, Time
                 continue;
             }
             db.ContentChanges.Add(new ContentChange { At = now, Scope = ChangeScope.Article, EntityId = article.Id });
-            Audit.Record(db, clock, null, "article.published", $"#{article.Id} {article.Slug}", "programmé");
+            Audit.Record(db, clock, null, "article.published", $"#{article.Id} {article.Slug}", "scheduled");
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             published++;

@@ -80,7 +80,7 @@ public static class SignInPages
         {
             return CodeForm(text, returnUrl, text["Newsroom.SignIn.BadCode"], StatusCodes.Status400BadRequest);
         }
-        Audit.Record(db, clock, new Staff(user.Id, user.DisplayName, false, false), "account.signin", (user.Email ?? user.Id) + " (2FA)");
+        Audit.Record(db, clock, new Staff(user.Id, user.DisplayName, false, false), "account.signin", user.Email ?? user.Id, "2fa");
         await db.SaveChangesAsync(http.RequestAborted);
         return Results.Redirect(NewsroomPages.SafeReturnUrl(returnUrl));
     }
@@ -101,7 +101,7 @@ public static class SignInPages
             return NewsroomPages.Message(http, text["Newsroom.Link.Title"], text["Newsroom.Link.Invalid"], StatusCodes.Status400BadRequest);
         }
         await signIn.SignInAsync(user, isPersistent: false);
-        Audit.Record(db, clock, new Staff(user.Id, user.DisplayName, false, false), "account.signin", (user.Email ?? user.Id) + " (lien à usage unique)");
+        Audit.Record(db, clock, new Staff(user.Id, user.DisplayName, false, false), "account.signin", user.Email ?? user.Id, "one-time-link");
         await db.SaveChangesAsync(http.RequestAborted);
         return Results.Redirect("/newsroom/compte?ok=link");
     }

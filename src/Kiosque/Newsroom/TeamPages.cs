@@ -1,4 +1,5 @@
 using Kiosque.Data;
+using Kiosque.Site;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
@@ -6,8 +7,6 @@ using Microsoft.Extensions.Localization;
 namespace Kiosque.Newsroom;
 
 public sealed record TeamMember(string Id, string Name, string Email, string Role, bool TwoFactor, bool LockedOut, bool HasPassword);
-
-public sealed record AuditRow(DateTime At, string UserName, string Action, string Target, string Details);
 
 /// <summary>Administrators: accounts, roles, lockouts, the two-factor rule and the audit log.</summary>
 public static class TeamPages
@@ -97,18 +96,18 @@ public static class TeamPages
         var form = await http.Request.ReadFormAsync(cancellationToken);
         var required = form["requireTwoFactor"].ToString() == "true";
         await accounts.SetTwoFactorRequiredAsync(required, cancellationToken);
-        Audit.Record(db, clock, Staff.Of(http.User), "settings.2fa", required ? "obligatoire" : "facultative");
+        Audit.Record(db, clock, Staff.Of(http.User), "settings.2fa", "", required ? "required" : "optional");
         await db.SaveChangesAsync(cancellationToken);
         return Results.Redirect("/newsroom/equipe?ok=settings");
     }
 
     /// <summary>GET /newsroom/journal: the audit log, newest first.</summary>
-    public static async Task<IResult> AuditLog(HttpContext http, KiosqueDb db, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
+    public static async Task<IResult> AuditLog(HttpContext http, KiosqueDb db, SiteFormat format, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
     {
         var page = int.TryParse(http.Request.Query["page"], out var p) && p is > 0 and < 100_000 ? p : 1;
-        var rows = await db.AuditLog.AsNoTracking().OrderByDescending(e => e.Id).Skip((page - 1) * 100).Take(101)
-            .Select(e => new AuditRow(e.At, e.UserName, e.Action, e.Target, e.Details)).ToListAsync(cancellationToken);
+        var entries = await db.AuditLog.AsNoTracking().OrderByDescending(e => e.Id).Skip((page - 1) * 100).Take(101).ToListAsync(cancellationToken);
+        var rows = entries.Take(100).Select(e => AuditText.Describe(e, text, format)).ToList();
         var chrome = new NewsroomChrome(text["Newsroom.Audit.Title"], Staff.Of(http.User), "audit");
-        return NewsroomPages.Render<AuditView>(new { Chrome = chrome, Rows = rows.Take(100).ToList(), Page = page, HasMore = rows.Count > 100 });
+        return NewsroomPages.Render<AuditView>(new { Chrome = chrome, Rows = rows, Page = page, HasMore = entries.Count > 100 });
     }
 }
