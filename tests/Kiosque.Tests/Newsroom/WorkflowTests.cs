@@ -573,6 +573,19 @@ public abstract class WorkflowTests(KiosqueFactory site)
             using var taken = await (await LoadAsync(editor, otherId)).Set("slug", original).PostAsync(editor);
             Assert.Equal(HttpStatusCode.BadRequest, taken.StatusCode);
             Assert.Contains("utilise déjà cette adresse", (await Html.ParseAsync(taken)).QuerySelector(".nr-error").Text(), StringComparison.Ordinal);
+
+            // So is one of its old addresses, which still brings readers to it: no takeover.
+            using (var takeover = await (await LoadAsync(editor, otherId)).Set("slug", second).PostAsync(editor))
+            {
+                Assert.Equal(HttpStatusCode.BadRequest, takeover.StatusCode);
+                Assert.Contains("ancienne adresse d’un autre article", (await Html.ParseAsync(takeover)).QuerySelector(".nr-error").Text(), StringComparison.Ordinal);
+            }
+            using (var takeoverByScript = await (await LoadAsync(editor, otherId)).Set("slug", third).PostAsync(editor, script: true, kind: "autosave"))
+            {
+                Assert.Equal(HttpStatusCode.BadRequest, takeoverByScript.StatusCode);
+            }
+            Assert.Equal($"/article/{original}", (await reader.GetAsync($"/article/{second}")).Headers.Location!.OriginalString);
+            Assert.NotEqual(second, (await ArticleAsync(otherId)).Slug);
         }
     }
 
