@@ -103,13 +103,15 @@ public static class TaxonomyPages
                 newPath = SiteFormat.AuthorPath(slug);
                 break;
         }
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (oldPath is not null && !await db.Redirects.AnyAsync(r => r.FromPath == oldPath, cancellationToken))
+        if (oldPath is not null)
         {
-            db.Redirects.Add(new Redirect { FromPath = oldPath, ToPath = newPath, CreatedAt = now });
+            await OldAddresses.KeepAsync(db, oldPath, newPath, clock.GetUtcNow().UtcDateTime, cancellationToken);
         }
-        // The new address may be an old one given back: it must answer itself, not redirect.
-        db.Redirects.RemoveRange(await db.Redirects.Where(r => r.FromPath == newPath).ToListAsync(cancellationToken));
+        else
+        {
+            // The new address may be an old one given back: it must answer itself, not redirect.
+            db.Redirects.RemoveRange(await db.Redirects.Where(r => r.FromPath == newPath).ToListAsync(cancellationToken));
+        }
         Audit.Record(db, clock, Staff.Of(http.User), $"{kind.Key}.{(id is null ? "created" : "updated")}", name, slug);
         await db.SaveChangesAsync(cancellationToken);
         return Results.Redirect($"/newsroom/{kind.Path}?ok=taxonomy-saved");
