@@ -164,6 +164,10 @@ foreach (var kind in new[] { TaxonomyPages.Sections, TaxonomyPages.Tags, Taxonom
     newsroom.MapGet($"/{kind.Path}", TaxonomyPages.List(kind)).RequireAuthorization(policy);
     newsroom.MapPost($"/{kind.Path}", TaxonomyPages.Create(kind)).RequireAuthorization(policy);
     newsroom.MapPost($"/{kind.Path}/{{id:int}}", TaxonomyPages.Update(kind)).RequireAuthorization(policy);
+    if (kind.Deletable)
+    {
+        newsroom.MapPost($"/{kind.Path}/{{id:int}}/supprimer", TaxonomyPages.Delete(kind)).RequireAuthorization(policy);
+    }
 }
 // Media library: every staff member uploads and edits; deleting (only what nothing uses) is for editors.
 newsroom.MapGet("/medias", MediaLibraryPages.List);
