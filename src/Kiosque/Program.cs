@@ -135,6 +135,9 @@ open.MapGet("/connexion/code", SignInPages.GetCode);
 open.MapPost("/connexion/code", SignInPages.PostCode);
 open.MapGet("/connexion/lien", SignInPages.GetLink);
 open.MapPost("/deconnexion", SignInPages.SignOut);
+// The password reset link an administrator hands over (Accounts.PasswordResetPath).
+open.MapGet("/connexion/nouveau-mot-de-passe", SignInPages.GetPasswordReset);
+open.MapPost("/connexion/nouveau-mot-de-passe", SignInPages.PostPasswordReset);
 
 var newsroom = app.MapGroup("/newsroom").DisableAntiforgery()
     .RequireAuthorization(NewsroomServices.StaffPolicy)
