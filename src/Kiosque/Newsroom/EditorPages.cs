@@ -270,7 +270,16 @@ public static class EditorPages
             return NewsroomPages.Message(http, text["Newsroom.Editor.StatusRefused"], Describe([error], text), StatusCodes.Status400BadRequest);
         }
         Audit.Record(db, clock, staff, "article." + action, $"#{article.Id} {article.Slug}", article.ScheduledAt is DateTime s ? s.ToString("O", CultureInfo.InvariantCulture) : "");
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // A save (an autosave, often) came in after the checks above read the article: what
+            // they approved is no longer what would be published. Nothing changed; say so.
+            return NewsroomPages.Message(http, text["Newsroom.Editor.StatusRefused"], text["Newsroom.Editor.ChangedMeanwhile"], StatusCodes.Status409Conflict);
+        }
         return Results.Redirect($"/newsroom/articles/{id}?ok=status-{action}");
     }
 
@@ -327,27 +336,43 @@ public static class EditorPages
     /// <summary>POST /newsroom/articles/{id}/rectificatifs: a dated public correction; the article's updated time moves.</summary>
     public static async Task<IResult> AddCorrection(int id, HttpContext http, KiosqueDb db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
     {
-        var article = await db.Articles.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
-        if (article is null)
-        {
-            return NewsroomPages.NotFound(http);
-        }
         var form = await http.Request.ReadFormAsync(cancellationToken);
         var note = InlineMarkup.ToPlainText(InlineMarkup.Sanitize(form["text"].ToString())).Trim();
-        if (note.Length is 0 or > 2000)
+        // The note does not depend on the article's text, so a save that slips in between (an
+        // autosave) is no reason to refuse it: read the article again and add it on top.
+        for (var attempt = 1; ; attempt++)
         {
-            return NewsroomPages.Message(http, text["Newsroom.Editor.StatusRefused"], text["Newsroom.Error.correction.invalid"], StatusCodes.Status400BadRequest);
+            var article = await db.Articles.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+            if (article is null)
+            {
+                return NewsroomPages.NotFound(http);
+            }
+            if (note.Length is 0 or > 2000)
+            {
+                return NewsroomPages.Message(http, text["Newsroom.Editor.StatusRefused"], text["Newsroom.Error.correction.invalid"], StatusCodes.Status400BadRequest);
+            }
+            if (article.PublishedAt is null)
+            {
+                return NewsroomPages.Message(http, text["Newsroom.Editor.StatusRefused"], text["Newsroom.Error.correction.unpublished"], StatusCodes.Status400BadRequest);
+            }
+            var now = clock.GetUtcNow().UtcDateTime;
+            db.Corrections.Add(new Correction { ArticleId = id, At = now, Text = note });
+            article.UpdatedAt = now;
+            Audit.Record(db, clock, Staff.Of(http.User), "article.corrected", $"#{id} {article.Slug}", note);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return Results.Redirect($"/newsroom/articles/{id}?ok=corrected");
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                db.ChangeTracker.Clear();
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return NewsroomPages.Message(http, text["Newsroom.Editor.StatusRefused"], text["Newsroom.Editor.ChangedMeanwhile"], StatusCodes.Status409Conflict);
+            }
         }
-        if (article.PublishedAt is null)
-        {
-            return NewsroomPages.Message(http, text["Newsroom.Editor.StatusRefused"], text["Newsroom.Error.correction.unpublished"], StatusCodes.Status400BadRequest);
-        }
-        var now = clock.GetUtcNow().UtcDateTime;
-        db.Corrections.Add(new Correction { ArticleId = id, At = now, Text = note });
-        article.UpdatedAt = now;
-        Audit.Record(db, clock, Staff.Of(http.User), "article.corrected", $"#{id} {article.Slug}", note);
-        await db.SaveChangesAsync(cancellationToken);
-        return Results.Redirect($"/newsroom/articles/{id}?ok=corrected");
     }
 
     /// <summary>The editor's own words (Editor.js i18n and our tools), from the resource files.</summary>
