@@ -73,6 +73,31 @@ public abstract class NewsroomFaultTests(FaultSite site) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_front_page_curation_failing_half_way_keeps_the_previous_choice()
+    {
+        var first = await ArticleAsync(ArticleStatus.Published, "Le premier choix de la une");
+        var second = await ArticleAsync(ArticleStatus.Published, "Le second choix de la une");
+        var (editor, _) = await site.SignedInAsync(Roles.Editor);
+        using (editor)
+        {
+            using (var curated = await editor.PostFormAsync("/newsroom/une", ("lead", first.Id.ToString()), ("featured", second.Id.ToString())))
+            {
+                Assert.Equal(HttpStatusCode.Redirect, curated.StatusCode);
+            }
+
+            // The new slots fail to be written, after the old ones were removed.
+            site.Faults.FailSave(db => db.ChangeTracker.Entries<HomeSlot>().Any(e => e.State == EntityState.Added));
+            using (var failed = await editor.PostFormAsync("/newsroom/une", ("lead", second.Id.ToString())))
+            {
+                Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+            }
+
+            var slots = await site.WithDbAsync(db => db.HomeSlots.AsNoTracking().OrderBy(s => s.Position).Select(s => s.ArticleId).ToListAsync());
+            Assert.Equal([first.Id, second.Id], slots);
+        }
+    }
+
     public void Dispose()
     {
         site.Faults.Clear();
