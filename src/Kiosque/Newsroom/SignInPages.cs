@@ -25,7 +25,9 @@ public static class SignInPages
         var user = await signIn.UserManager.FindByEmailAsync(email);
         if (user is null)
         {
-            // The same answer as a wrong password: the page does not tell who has an account.
+            // The same answer as a wrong password, in the same time: a password is hashed as for
+            // an account, so neither the page nor its delay tells who has one.
+            VerifyDummyPassword(signIn.UserManager, password);
             return Form(http, text, returnUrl, email, text["Newsroom.SignIn.Failed"], StatusCodes.Status400BadRequest);
         }
         if (Accounts.IsDeactivated(user))
@@ -53,6 +55,16 @@ public static class SignInPages
         Audit.Record(db, clock, new Staff(user.Id, user.DisplayName, false, false), "account.signin", user.Email ?? user.Id);
         await db.SaveChangesAsync(http.RequestAborted);
         return Results.Redirect(NewsroomPages.SafeReturnUrl(returnUrl));
+    }
+
+    private static string? _dummyHash;
+
+    /// <summary>Costs what checking a real account's password costs (same hasher, same work factor), and answers nothing.</summary>
+    private static void VerifyDummyPassword(UserManager<StaffUser> users, string password)
+    {
+        var probe = new StaffUser();
+        _dummyHash ??= users.PasswordHasher.HashPassword(probe, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)));
+        users.PasswordHasher.VerifyHashedPassword(probe, _dummyHash, password);
     }
 
     private static Microsoft.AspNetCore.Http.HttpResults.RazorComponentResult Form(HttpContext http, IStringLocalizer<SharedResource> text, string? returnUrl, string email, string? error, int status) =>

@@ -31,6 +31,27 @@ public abstract class NewsroomFaultTests(FaultSite site) : IDisposable
             () => site.SaveElsewhere(articleId));
 
     [Fact]
+    public async Task Signing_in_with_an_unknown_address_costs_a_password_check_like_a_real_account()
+    {
+        var user = await site.CreateUserAsync(Roles.Contributor);
+        using var client = site.Browser();
+
+        var before = site.Hasher.Verified;
+        using (var unknown = await client.SignInAsync($"personne-{Guid.NewGuid():N}@redaction.test", "une phrase de passe quelconque"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        }
+        Assert.Equal(before + 1, site.Hasher.Verified);
+
+        before = site.Hasher.Verified;
+        using (var wrong = await client.SignInAsync(user.Email!, "une phrase de passe quelconque"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        }
+        Assert.Equal(before + 1, site.Hasher.Verified);
+    }
+
+    [Fact]
     public async Task Publishing_while_an_autosave_slips_in_changes_nothing_and_says_so()
     {
         var article = await ArticleAsync(ArticleStatus.Review, "Publié pendant une sauvegarde");
