@@ -83,6 +83,30 @@ public abstract class TeamTests(ClockSite site)
     }
 
     [Fact]
+    public async Task Opening_my_account_page_does_not_sign_me_out_elsewhere()
+    {
+        var (laptop, user) = await site.SignedInAsync(Roles.Contributor);
+        using var phone = site.Browser();
+        using (var signedIn = await phone.SignInAsync(user.Email!, NewsroomSession.Password))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        }
+        using (laptop)
+        {
+            var stamp = (await AccountAsync(user.Id)).SecurityStamp;
+            // The first visit makes the authenticator key to scan; the next shows the same one.
+            var key = (await laptop.GetDocumentAsync("/newsroom/compte")).QuerySelector("#authenticator-key").Text();
+            Assert.NotEmpty(key);
+            Assert.Equal(key, (await laptop.GetDocumentAsync("/newsroom/compte")).QuerySelector("#authenticator-key").Text());
+            Assert.Equal(stamp, (await AccountAsync(user.Id)).SecurityStamp);
+
+            site.Clock.Advance(SessionCheck);
+            Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync("/newsroom")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await laptop.GetAsync("/newsroom")).StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task Administrators_cannot_deactivate_themselves_nor_reset_their_own_password_here()
     {
         var (admin, self) = await site.SignedInAsync(Roles.Admin);
