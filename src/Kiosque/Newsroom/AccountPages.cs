@@ -105,7 +105,11 @@ public static class AccountPages
         return Results.Redirect("/newsroom/compte?ok=two-factor-on");
     }
 
-    /// <summary>POST /newsroom/compte/2fa/desactiver: refused while an administrator makes two-factor mandatory.</summary>
+    /// <summary>
+    /// POST /newsroom/compte/2fa/desactiver: needs a current code from the app (a session left
+    /// open on a shared computer must not be enough to strip the second factor), and is refused
+    /// while an administrator makes two-factor mandatory. Wrong codes count towards the lockout.
+    /// </summary>
     public static async Task<IResult> PostDisableTwoFactor(HttpContext http, SignInManager<StaffUser> signIn, Accounts accounts, KiosqueDb db, TimeProvider clock, IOptions<KiosqueOptions> options, IStringLocalizer<SharedResource> text)
     {
         var user = await signIn.UserManager.GetUserAsync(http.User);
@@ -116,6 +120,13 @@ public static class AccountPages
         if (await accounts.TwoFactorRequiredAsync(http.RequestAborted))
         {
             return await RenderAsync(http, signIn, accounts, options, text, text["Newsroom.Account.TwoFactorMandatory"], StatusCodes.Status400BadRequest);
+        }
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var code = new string(form["code"].ToString().Where(char.IsAsciiDigit).ToArray());
+        if (code.Length != 6 || !await signIn.UserManager.VerifyTwoFactorTokenAsync(user, signIn.UserManager.Options.Tokens.AuthenticatorTokenProvider, code))
+        {
+            await signIn.UserManager.AccessFailedAsync(user);
+            return await RenderAsync(http, signIn, accounts, options, text, text["Newsroom.SignIn.BadCode"], StatusCodes.Status400BadRequest);
         }
         await signIn.UserManager.SetTwoFactorEnabledAsync(user, false);
         await signIn.UserManager.ResetAuthenticatorKeyAsync(user);

@@ -2,6 +2,7 @@ using System.Net;
 using Kiosque.Content;
 using Kiosque.Newsroom;
 using Kiosque.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Kiosque.Tests.Newsroom;
@@ -144,6 +145,19 @@ public abstract class SignInTests(KiosqueFactory site)
         using var code = await browser.PostAsync("/newsroom/connexion/code", NewsroomSession.Form(token, ("code", Totp.Code(key)), ("returnUrl", "/newsroom")));
         Assert.Equal(HttpStatusCode.Redirect, code.StatusCode);
         Assert.Equal("Tableau de bord", (await browser.GetDocumentAsync("/newsroom")).QuerySelector("h1").Text());
+
+        // Turning it off takes a current code too: an open session alone is not enough.
+        Assert.NotNull((await browser.GetDocumentAsync("/newsroom/compte")).QuerySelector("#disable-code"));
+        foreach (var proof in new[] { "", "000000" })
+        {
+            using var refused = await browser.PostFormAsync("/newsroom/compte/2fa/desactiver", ("code", proof));
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("Code incorrect", (await Html.ParseAsync(refused)).QuerySelector(".nr-error").Text(), StringComparison.Ordinal);
+        }
+        Assert.True(await site.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.TwoFactorEnabled).FirstAsync()));
+        using var disabled = await browser.PostFormAsync("/newsroom/compte/2fa/desactiver", ("code", Totp.Code(key)));
+        Assert.Equal(HttpStatusCode.Redirect, disabled.StatusCode);
+        Assert.False(await site.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.TwoFactorEnabled).FirstAsync()));
     }
 
     [Fact]
