@@ -236,7 +236,7 @@ public static class EditorPages
                 article.ScheduledAt = null;
                 break;
             case "publish" when article.Status != ArticleStatus.Published:
-                error = ReadyToPublish(article);
+                error = PublishChecks.Fields(article);
                 if (error is null)
                 {
                     article.Status = ArticleStatus.Published;
@@ -246,7 +246,7 @@ public static class EditorPages
                 }
                 break;
             case "schedule" when article.Status != ArticleStatus.Published:
-                error = ReadyToPublish(article);
+                error = PublishChecks.Fields(article);
                 var at = ParseLocal(form["scheduledAt"].ToString(), options.Value.TimeZoneInfo);
                 if (at is null || at <= now)
                 {
@@ -282,11 +282,6 @@ public static class EditorPages
         }
         return Results.Redirect($"/newsroom/articles/{id}?ok=status-{action}");
     }
-
-    private static string? ReadyToPublish(Article article) =>
-        string.IsNullOrWhiteSpace(article.Headline) ? "publish.no-headline"
-        : ArticleEditor.IsPlaceholder(article.Slug) ? "publish.no-slug"
-        : null;
 
     /// <summary>The datetime-local value of the form, in the newsroom's time zone, as UTC.</summary>
     public static DateTime? ParseLocal(string value, TimeZoneInfo zone)

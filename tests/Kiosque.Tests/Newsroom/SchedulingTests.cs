@@ -56,6 +56,58 @@ public abstract class SchedulingTests(ClockSite site)
     }
 
     [Fact]
+    public async Task A_scheduled_article_whose_picture_lost_its_credit_goes_back_to_review_not_live()
+    {
+        var photo = new MediaAsset { FileName = "test/programme.jpg", Width = 1600, Height = 900, Caption = "Une place", Credit = "Agence", Alt = "Une place vide", CreatedAt = DateTime.UtcNow };
+        var article = await DraftAsync("Programmé avec une photo");
+        await site.WithDbAsync(async db =>
+        {
+            db.Media.Add(photo);
+            await db.SaveChangesAsync();
+            (await db.Articles.FirstAsync(a => a.Id == article.Id)).HeroMediaId = photo.Id;
+            await db.SaveChangesAsync();
+        });
+        var (editor, _) = await site.SignedInAsync(Roles.Editor);
+        var (admin, _) = await site.SignedInAsync(Roles.Admin);
+        using var reader = site.Reader();
+        using (editor)
+        using (admin)
+        {
+            var local = TimeZoneInfo.ConvertTimeFromUtc(Now.AddHours(1), TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris"));
+            using (var scheduled = await editor.PostFormAsync($"/newsroom/articles/{article.Id}/statut", ("action", "schedule"), ("scheduledAt", local.ToString("yyyy-MM-ddTHH:mm"))))
+            {
+                Assert.Equal(HttpStatusCode.Redirect, scheduled.StatusCode);
+            }
+            // Meanwhile, the picture's credit is removed in the media library.
+            await site.WithDbAsync(db => db.Media.Where(m => m.Id == photo.Id).ExecuteUpdateAsync(set => set.SetProperty(m => m.Credit, "")));
+
+            site.Clock.Advance(TimeSpan.FromHours(2));
+            await site.PublishDueAsync();
+
+            var after = await ReloadAsync(article.Id);
+            Assert.Equal(ArticleStatus.Review, after.Status);
+            Assert.Null(after.ScheduledAt);
+            Assert.Null(after.PublishedAt);
+            Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync($"/article/{article.Slug}")).StatusCode);
+            // Once: the next polls leave it alone.
+            await site.PublishDueAsync();
+            var entries = await site.WithDbAsync(db => db.AuditLog.Where(e => e.Target.StartsWith($"#{article.Id} ") && e.UserId == null).ToListAsync());
+            var refused = Assert.Single(entries);
+            Assert.Equal("article.schedule-refused", refused.Action);
+            Assert.Equal("publish.media-incomplete", refused.Details);
+
+            // Administrators read why, in words.
+            var log = await admin.GetDocumentAsync("/newsroom/journal");
+            var row = log.QuerySelectorAll("tbody tr[data-action='article.schedule-refused']").First(r => r.Text().Contains($"#{article.Id} ", StringComparison.Ordinal));
+            Assert.Equal("Système", row.Children[1].Text());
+            Assert.Contains("n’a pas son crédit", row.Children[4].Text(), StringComparison.Ordinal);
+            // The editors find it back among the pieces waiting for review.
+            var dashboard = await editor.GetDocumentAsync("/newsroom");
+            Assert.Contains(dashboard.QuerySelectorAll("section:has(#review) a"), a => a.GetAttribute("href") == $"/newsroom/articles/{article.Id}");
+        }
+    }
+
+    [Fact]
     public async Task Articles_due_while_the_site_was_down_are_caught_up_and_two_nodes_never_publish_twice()
     {
         var due = new List<Article>();
