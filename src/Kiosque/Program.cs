@@ -135,6 +135,9 @@ open.MapGet("/connexion/code", SignInPages.GetCode);
 open.MapPost("/connexion/code", SignInPages.PostCode);
 open.MapGet("/connexion/lien", SignInPages.GetLink);
 open.MapPost("/deconnexion", SignInPages.SignOut);
+// The password reset link an administrator hands over (Accounts.PasswordResetPath).
+open.MapGet("/connexion/nouveau-mot-de-passe", SignInPages.GetPasswordReset);
+open.MapPost("/connexion/nouveau-mot-de-passe", SignInPages.PostPasswordReset);
 
 var newsroom = app.MapGroup("/newsroom").DisableAntiforgery()
     .RequireAuthorization(NewsroomServices.StaffPolicy)
@@ -164,6 +167,10 @@ foreach (var kind in new[] { TaxonomyPages.Sections, TaxonomyPages.Tags, Taxonom
     newsroom.MapGet($"/{kind.Path}", TaxonomyPages.List(kind)).RequireAuthorization(policy);
     newsroom.MapPost($"/{kind.Path}", TaxonomyPages.Create(kind)).RequireAuthorization(policy);
     newsroom.MapPost($"/{kind.Path}/{{id:int}}", TaxonomyPages.Update(kind)).RequireAuthorization(policy);
+    if (kind.Deletable)
+    {
+        newsroom.MapPost($"/{kind.Path}/{{id:int}}/supprimer", TaxonomyPages.Delete(kind)).RequireAuthorization(policy);
+    }
 }
 // Media library: every staff member uploads and edits; deleting (only what nothing uses) is for editors.
 newsroom.MapGet("/medias", MediaLibraryPages.List);

@@ -64,9 +64,11 @@ public static class KiosqueCli
         return ([.. config], [.. verb]);
     }
 
-    /// <param name="input">Where a password is read from; standard input unless a test gives one.</param>
-    public static async Task<int> RunAsync(string[] args, TextReader? input = null)
+    /// <param name="input">Where a password is read from, as from a pipe; standard input unless a test gives one.</param>
+    /// <param name="terminal">The operator's console; the process's own unless a test gives one.</param>
+    public static async Task<int> RunAsync(string[] args, TextReader? input = null, CliTerminal? terminal = null)
     {
+        terminal ??= input is null ? CliTerminal.Standard() : CliTerminal.Standard() with { In = input, InputRedirected = true };
         // Configuration (--Section:Key=value, before or after the verb) goes to the host; the rest is the verb's.
         var (configArgs, verbArgs) = Split(args);
         var builder = Host.CreateApplicationBuilder(configArgs);
@@ -153,13 +155,13 @@ public static class KiosqueCli
             var roleName = parse.GetValue(role)!.Trim().ToLowerInvariant();
             if (!Roles.IsKnown(roleName))
             {
-                await Console.Error.WriteLineAsync($"--role must be one of: {string.Join(", ", Roles.All)}.");
+                await terminal.Error.WriteLineAsync($"--role must be one of: {string.Join(", ", Roles.All)}.");
                 return 2;
             }
-            var password = await ReadPasswordAsync(input);
-            if (string.IsNullOrEmpty(password))
+            var (password, refusal) = await ReadPasswordAsync(terminal);
+            if (password is null)
             {
-                await Console.Error.WriteLineAsync("No password given: every account needs one (there is no default password).");
+                await terminal.Error.WriteLineAsync(refusal);
                 return 2;
             }
             await host.Services.PrepareDatabaseAsync(cancellationToken);
@@ -169,11 +171,11 @@ public static class KiosqueCli
             {
                 foreach (var error in errors)
                 {
-                    await Console.Error.WriteLineAsync(error);
+                    await terminal.Error.WriteLineAsync(error);
                 }
                 return 1;
             }
-            AnsiConsole.MarkupLineInterpolated(System.Globalization.CultureInfo.InvariantCulture, $"[green]Account {user.Email} ({roleName}) created.[/]");
+            terminal.Console.MarkupLineInterpolated(System.Globalization.CultureInfo.InvariantCulture, $"[green]Account {user.Email} ({roleName}) created.[/]");
             return 0;
         });
         var user = new Command("user", "Newsroom accounts.") { add };
@@ -215,19 +217,31 @@ public static class KiosqueCli
     }
 
     /// <summary>A pipe or a file gives the first line; a terminal is asked twice, without echo.</summary>
-    private static async Task<string?> ReadPasswordAsync(TextReader? input)
+    /// <returns>The password, or null and why there is none.</returns>
+    private static async Task<(string? Password, string Refusal)> ReadPasswordAsync(CliTerminal terminal)
     {
-        if (input is not null || Console.IsInputRedirected)
+        const string none = "No password given: every account needs one (there is no default password).";
+        if (terminal.InputRedirected)
         {
-            return (await (input ?? Console.In).ReadLineAsync())?.TrimEnd('\r');
+            var line = (await terminal.In.ReadLineAsync())?.TrimEnd('\r');
+            return string.IsNullOrEmpty(line) ? (null, none) : (line, "");
         }
-        var first = AnsiConsole.Prompt(new TextPrompt<string>("Password (12 characters or more):").Secret());
-        var second = AnsiConsole.Prompt(new TextPrompt<string>("Password again:").Secret());
+        var first = await terminal.Console.PromptAsync(new TextPrompt<string>("Password (12 characters or more):").Secret());
+        var second = await terminal.Console.PromptAsync(new TextPrompt<string>("Password again:").Secret());
         if (first != second)
         {
-            await Console.Error.WriteLineAsync("The two passwords differ.");
-            return null;
+            return (null, "The two passwords differ: no account was created. Run the command again.");
         }
-        return first;
+        return string.IsNullOrEmpty(first) ? (null, none) : (first, "");
     }
+}
+
+/// <summary>
+/// Where the verbs meet the operator: the console to prompt and report on, standard input and
+/// error, and whether input comes from a pipe rather than a person (which decides how a password
+/// is read). Tests give their own.
+/// </summary>
+public sealed record CliTerminal(IAnsiConsole Console, TextReader In, TextWriter Error, bool InputRedirected)
+{
+    public static CliTerminal Standard() => new(AnsiConsole.Console, global::System.Console.In, global::System.Console.Error, global::System.Console.IsInputRedirected);
 }

@@ -2,6 +2,7 @@ using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Newsroom;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace Kiosque.Jobs;
 
@@ -10,6 +11,9 @@ namespace Kiosque.Jobs;
 /// (Status = Scheduled, ScheduledAt), so nothing is lost in a restart and a node that was down
 /// catches up on its first poll. Each article is claimed by one conditional UPDATE: when several
 /// nodes poll at once, exactly one of them sees its row change and publishes it, once.
+/// The publish checks run again at that moment (a picture may have lost its credit since it was
+/// scheduled): an article that fails them goes back to review instead, with an audit entry
+/// saying why, rather than going live or being retried at every poll.
 /// </summary>
 public sealed partial class ScheduledPublisher(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration configuration, ILogger<ScheduledPublisher> logger) : BackgroundService
 {
@@ -43,13 +47,21 @@ public sealed partial class ScheduledPublisher(IServiceScopeFactory scopes, Time
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KiosqueDb>();
+        var text = scope.ServiceProvider.GetRequiredService<IStringLocalizer<SharedResource>>();
         var now = clock.GetUtcNow().UtcDateTime;
         var due = await db.Articles.AsNoTracking()
             .Where(a => a.Status == ArticleStatus.Scheduled && a.ScheduledAt <= now)
-            .OrderBy(a => a.ScheduledAt).Select(a => new { a.Id, a.Slug }).Take(100).ToListAsync(cancellationToken);
+            .OrderBy(a => a.ScheduledAt).Take(100).ToListAsync(cancellationToken);
         var published = 0;
+        var changed = false;
         foreach (var article in due)
         {
+            var problems = await PublishChecks.ProblemsAsync(db, article, text, cancellationToken);
+            if (problems.Count > 0)
+            {
+                changed |= await SendBackToReviewAsync(db, article, problems, now, cancellationToken);
+                continue;
+            }
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var claimed = await db.Articles
                 .Where(a => a.Id == article.Id && a.Status == ArticleStatus.Scheduled && a.ScheduledAt <= now)
@@ -63,21 +75,45 @@ public sealed partial class ScheduledPublisher(IServiceScopeFactory scopes, Time
                 continue;
             }
             db.ContentChanges.Add(new ContentChange { At = now, Scope = ChangeScope.Article, EntityId = article.Id });
-            Audit.Record(db, clock, null, "article.published", $"#{article.Id} {article.Slug}", "programmé");
+            Audit.Record(db, clock, null, "article.published", $"#{article.Id} {article.Slug}", "scheduled");
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             published++;
             LogPublished(logger, article.Id, article.Slug);
         }
-        if (published > 0)
+        if (published > 0 || changed)
         {
             KiosqueDb.NotifyChangesLogged();
         }
         return published;
     }
 
+    /// <summary>Claimed like a publication (one node, once), but the article goes back to review, unpublished.</summary>
+    private async Task<bool> SendBackToReviewAsync(KiosqueDb db, Article article, IReadOnlyList<string> problems, DateTime now, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var claimed = await db.Articles
+            .Where(a => a.Id == article.Id && a.Status == ArticleStatus.Scheduled && a.ScheduledAt <= now)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(a => a.Status, ArticleStatus.Review)
+                .SetProperty(a => a.ScheduledAt, (DateTime?)null), cancellationToken);
+        if (claimed == 0)
+        {
+            return false;
+        }
+        db.ContentChanges.Add(new ContentChange { At = now, Scope = ChangeScope.Article, EntityId = article.Id });
+        Audit.Record(db, clock, null, "article.schedule-refused", $"#{article.Id} {article.Slug}", string.Join(' ', problems));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        LogRefused(logger, article.Id, article.Slug, string.Join(' ', problems));
+        return true;
+    }
+
     [LoggerMessage(LogLevel.Information, "Scheduled article {Id} ({Slug}) published.")]
     private static partial void LogPublished(ILogger logger, int id, string slug);
+
+    [LoggerMessage(LogLevel.Warning, "Scheduled article {Id} ({Slug}) not published, sent back to review: {Problems}.")]
+    private static partial void LogRefused(ILogger logger, int id, string slug, string problems);
 
     [LoggerMessage(LogLevel.Warning, "Publishing scheduled articles failed; retrying at the next poll.")]
     private static partial void LogFailed(ILogger logger, Exception exception);

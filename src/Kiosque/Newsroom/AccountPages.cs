@@ -23,14 +23,9 @@ public static class AccountPages
         string? key = null, uri = null, qr = null;
         if (!user.TwoFactorEnabled)
         {
-            key = await signIn.UserManager.GetAuthenticatorKeyAsync(user);
-            if (string.IsNullOrEmpty(key))
-            {
-                await signIn.UserManager.ResetAuthenticatorKeyAsync(user);
-                key = await signIn.UserManager.GetAuthenticatorKeyAsync(user);
-                // A new key changes the security stamp: renew the cookie, or the session ends at the next stamp check.
-                await signIn.RefreshSignInAsync(user);
-            }
+            key = await signIn.UserManager.GetAuthenticatorKeyAsync(user) is { Length: > 0 } existing
+                ? existing
+                : await FirstAuthenticatorKeyAsync(http, signIn.UserManager, user);
             var issuer = Uri.EscapeDataString(options.Value.SiteName);
             uri = $"otpauth://totp/{issuer}:{Uri.EscapeDataString(user.Email ?? user.Id)}?secret={key}&issuer={issuer}&digits=6";
             using var data = QRCodeGenerator.GenerateQrCode(uri, QRCodeGenerator.ECCLevel.M);
@@ -41,6 +36,20 @@ public static class AccountPages
             await accounts.TwoFactorRequiredAsync(http.RequestAborted), FormatKey(key), uri, qr);
         var chrome = new NewsroomChrome(text["Newsroom.Account.Title"], Staff.Of(http.User), "account", NewsroomPages.Notice(http), error);
         return NewsroomPages.Render<AccountView>(new { Chrome = chrome, Account = view }, status);
+    }
+
+    /// <summary>
+    /// The key shown to set up an authenticator app, made on the first visit. Not through
+    /// ResetAuthenticatorKeyAsync, which also changes the security stamp and so would sign the
+    /// person out on every other device just for opening this page: a key that no code has
+    /// confirmed yet protects nothing, so there is nothing to revoke.
+    /// </summary>
+    private static async Task<string> FirstAuthenticatorKeyAsync(HttpContext http, UserManager<StaffUser> users, StaffUser user)
+    {
+        var store = (IUserAuthenticatorKeyStore<StaffUser>)http.RequestServices.GetRequiredService<IUserStore<StaffUser>>();
+        await store.SetAuthenticatorKeyAsync(user, users.GenerateNewAuthenticatorKey(), http.RequestAborted);
+        await users.UpdateAsync(user);
+        return await users.GetAuthenticatorKeyAsync(user) ?? "";
     }
 
     private static string? FormatKey(string? key) =>
@@ -96,7 +105,11 @@ public static class AccountPages
         return Results.Redirect("/newsroom/compte?ok=two-factor-on");
     }
 
-    /// <summary>POST /newsroom/compte/2fa/desactiver: refused while an administrator makes two-factor mandatory.</summary>
+    /// <summary>
+    /// POST /newsroom/compte/2fa/desactiver: needs a current code from the app (a session left
+    /// open on a shared computer must not be enough to strip the second factor), and is refused
+    /// while an administrator makes two-factor mandatory. Wrong codes count towards the lockout.
+    /// </summary>
     public static async Task<IResult> PostDisableTwoFactor(HttpContext http, SignInManager<StaffUser> signIn, Accounts accounts, KiosqueDb db, TimeProvider clock, IOptions<KiosqueOptions> options, IStringLocalizer<SharedResource> text)
     {
         var user = await signIn.UserManager.GetUserAsync(http.User);
@@ -107,6 +120,13 @@ public static class AccountPages
         if (await accounts.TwoFactorRequiredAsync(http.RequestAborted))
         {
             return await RenderAsync(http, signIn, accounts, options, text, text["Newsroom.Account.TwoFactorMandatory"], StatusCodes.Status400BadRequest);
+        }
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var code = new string(form["code"].ToString().Where(char.IsAsciiDigit).ToArray());
+        if (code.Length != 6 || !await signIn.UserManager.VerifyTwoFactorTokenAsync(user, signIn.UserManager.Options.Tokens.AuthenticatorTokenProvider, code))
+        {
+            await signIn.UserManager.AccessFailedAsync(user);
+            return await RenderAsync(http, signIn, accounts, options, text, text["Newsroom.SignIn.BadCode"], StatusCodes.Status400BadRequest);
         }
         await signIn.UserManager.SetTwoFactorEnabledAsync(user, false);
         await signIn.UserManager.ResetAuthenticatorKeyAsync(user);

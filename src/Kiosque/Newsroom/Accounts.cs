@@ -107,6 +107,81 @@ public sealed class Accounts(UserManager<StaffUser> users, RoleManager<IdentityR
         return user;
     }
 
+    /// <summary>
+    /// A deactivated account is locked out until this far-off date (not DateTimeOffset.MaxValue,
+    /// which PostgreSQL reads back as infinity): its data and history stay, it cannot sign in.
+    /// </summary>
+    public static readonly DateTimeOffset DeactivatedUntil = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public static bool IsDeactivated(StaffUser user) => user.LockoutEnd is DateTimeOffset end && end >= DeactivatedUntil;
+
+    /// <summary>
+    /// Locks the account for good and changes its security stamp, so its open sessions end at
+    /// their next check and its links (one-time sign-in, password reset) stop working.
+    /// </summary>
+    public async Task DeactivateAsync(StaffUser user)
+    {
+        await users.SetLockoutEnabledAsync(user, true);
+        await users.SetLockoutEndDateAsync(user, DeactivatedUntil);
+        await users.UpdateSecurityStampAsync(user);
+    }
+
+    public async Task ReactivateAsync(StaffUser user)
+    {
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.ResetAccessFailedCountAsync(user);
+    }
+
+    /// <summary>Administrators who can still sign in, the given one left out.</summary>
+    public async Task<int> ActiveAdminsOtherThanAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        // Compared here, not in SQL: SQLite cannot compare DateTimeOffset values, and there are few administrators.
+        var admins = await (from ur in db.UserRoles
+                            join r in db.Roles on ur.RoleId equals r.Id
+                            join u in db.Users on ur.UserId equals u.Id
+                            where r.Name == Roles.Admin && u.Id != userId
+                            select u.LockoutEnd).ToListAsync(cancellationToken);
+        return admins.Count(end => end is null || end < DeactivatedUntil);
+    }
+
+    public const string PasswordResetPath = "/newsroom/connexion/nouveau-mot-de-passe";
+
+    /// <summary>
+    /// An administrator's password reset: the old password stops working at once and open
+    /// sessions end (the security stamp changes), and the path returned lets the person choose a
+    /// new one, once, within <see cref="PasswordResetTokenProvider.LinkLifespan"/>. The
+    /// administrator hands the link over and never knows the password.
+    /// </summary>
+    public async Task<string> IssuePasswordResetPathAsync(StaffUser user)
+    {
+        if (await users.HasPasswordAsync(user))
+        {
+            await users.RemovePasswordAsync(user);
+        }
+        else
+        {
+            await users.UpdateSecurityStampAsync(user);
+        }
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        return $"{PasswordResetPath}?u={Uri.EscapeDataString(user.Id)}&t={Uri.EscapeDataString(token)}";
+    }
+
+    /// <summary>The account a reset link is for, while the link is valid; null otherwise.</summary>
+    public async Task<StaffUser?> PasswordResetUserAsync(string? userId, string? token)
+    {
+        if (string.IsNullOrEmpty(userId) || string.IsNullOrEmpty(token) || userId.Length > 450 || token.Length > 2000)
+        {
+            return null;
+        }
+        var user = await users.FindByIdAsync(userId);
+        var purpose = UserManager<StaffUser>.ResetPasswordTokenPurpose;
+        if (user is null || IsDeactivated(user) || !await users.VerifyUserTokenAsync(user, users.Options.Tokens.PasswordResetTokenProvider, purpose, token))
+        {
+            return null;
+        }
+        return user;
+    }
+
     public async Task<bool> TwoFactorRequiredAsync(CancellationToken cancellationToken = default) =>
         await db.Settings.AsNoTracking().AnyAsync(s => s.Key == RequireTwoFactorKey && s.Value == "true", cancellationToken);
 
@@ -125,16 +200,21 @@ public sealed class Accounts(UserManager<StaffUser> users, RoleManager<IdentityR
     }
 }
 
-/// <summary>Writes the audit log: added to the same unit of work as the action, so both are saved or neither.</summary>
+/// <summary>
+/// Writes the audit log: added to the same unit of work as the action, so both are saved or neither.
+/// Actions and details are codes and neutral data (e-mails, ids, dates), never sentences: the
+/// log is read in the newsroom's language of the day (<see cref="AuditText"/>), not the writer's.
+/// </summary>
 public static class Audit
 {
+    /// <param name="staff">Who acted; null for the system (the scheduler, the lockout).</param>
     public static void Record(KiosqueDb db, TimeProvider clock, Staff? staff, string action, string target, string details = "")
     {
         db.AuditLog.Add(new AuditEntry
         {
             At = clock.GetUtcNow().UtcDateTime,
             UserId = staff?.Id,
-            UserName = Truncate(staff?.Name ?? "système", 200),
+            UserName = Truncate(staff?.Name ?? "", 200),
             Action = action,
             Target = Truncate(target, 400),
             Details = Truncate(details, 2000),

@@ -90,6 +90,9 @@ public sealed class ArticleEditor(KiosqueDb db, TimeProvider clock)
         if (errors.Count == 0)
         {
             Check(errors, !await db.Articles.AnyAsync(a => a.Slug == slug && a.Id != article.Id, cancellationToken), "slug.taken");
+            // Another article's old address still brings its readers to it: taking it over would
+            // send shared links and search results to the wrong story.
+            Check(errors, slug == article.Slug || !await OldAddresses.LeadElsewhereAsync(db, SiteFormat.ArticlePath(slug), SiteFormat.ArticlePath(article.Slug), cancellationToken), "slug.old-address");
             Check(errors, await db.Sections.AnyAsync(s => s.Id == input.SectionId, cancellationToken), "section.missing");
             Check(errors, await db.Authors.CountAsync(a => input.AuthorIds.Contains(a.Id), cancellationToken) == input.AuthorIds.Count, "author.missing");
             Check(errors, await db.Tags.CountAsync(t => input.TagIds.Contains(t.Id), cancellationToken) == input.TagIds.Count, "tag.missing");
@@ -119,7 +122,7 @@ public sealed class ArticleEditor(KiosqueDb db, TimeProvider clock)
         SetTags(article, input.TagIds);
         if (oldSlug != slug && article.PublishedAt is not null)
         {
-            await RedirectAsync(SiteFormat.ArticlePath(oldSlug), SiteFormat.ArticlePath(slug), now, cancellationToken);
+            await OldAddresses.KeepAsync(db, SiteFormat.ArticlePath(oldSlug), SiteFormat.ArticlePath(slug), now, cancellationToken);
         }
         var outcome = await CommitAsync(article, staff, kind, now, cancellationToken);
         if (outcome.Conflict is not null)
@@ -219,35 +222,6 @@ public sealed class ArticleEditor(KiosqueDb db, TimeProvider clock)
         var last = await db.Revisions.AsNoTracking().Where(r => r.ArticleId == articleId && r.Kind != ConflictKind).OrderByDescending(r => r.Id)
             .Select(r => new { r.UserName, r.CreatedAt }).FirstOrDefaultAsync(cancellationToken);
         return new Conflict(current.Version, last?.UserName ?? "?", last?.CreatedAt ?? current.UpdatedAt);
-    }
-
-    /// <summary>
-    /// The old address answers 301 to the new one. Older redirects to the old address are pointed
-    /// at the new one (no chains), and a redirect from the new address (a slug given back) is dropped (no loops).
-    /// </summary>
-    private async Task RedirectAsync(string from, string to, DateTime now, CancellationToken cancellationToken)
-    {
-        var existing = await db.Redirects.Where(r => r.FromPath == from || r.FromPath == to || r.ToPath == from).ToListAsync(cancellationToken);
-        foreach (var redirect in existing)
-        {
-            if (redirect.FromPath == to)
-            {
-                db.Redirects.Remove(redirect);
-            }
-            else if (redirect.ToPath == from)
-            {
-                redirect.ToPath = to;
-            }
-        }
-        var same = existing.FirstOrDefault(r => r.FromPath == from);
-        if (same is not null)
-        {
-            same.ToPath = to;
-        }
-        else
-        {
-            db.Redirects.Add(new Redirect { FromPath = from, ToPath = to, CreatedAt = now });
-        }
     }
 
     private void SetAuthors(Article article, IReadOnlyList<int> ids)

@@ -206,7 +206,9 @@ public static class EditorPages
         var form = await http.Request.ReadFormAsync(cancellationToken);
         var action = form["action"].ToString();
         var now = clock.GetUtcNow().UtcDateTime;
-        if (action is "publish" or "schedule" or "unpublish" && !staff.IsEditor)
+        // Once taken off the site, a piece is back in editors' hands: sending it back to review or
+        // draft would let a contributor edit (and re-address) what readers already saw.
+        if ((action is "publish" or "schedule" or "unpublish" || article.Status == ArticleStatus.Unpublished) && !staff.IsEditor)
         {
             return NewsroomPages.Forbidden(http);
         }
@@ -234,7 +236,7 @@ public static class EditorPages
                 article.ScheduledAt = null;
                 break;
             case "publish" when article.Status != ArticleStatus.Published:
-                error = ReadyToPublish(article);
+                error = PublishChecks.Fields(article);
                 if (error is null)
                 {
                     article.Status = ArticleStatus.Published;
@@ -244,7 +246,7 @@ public static class EditorPages
                 }
                 break;
             case "schedule" when article.Status != ArticleStatus.Published:
-                error = ReadyToPublish(article);
+                error = PublishChecks.Fields(article);
                 var at = ParseLocal(form["scheduledAt"].ToString(), options.Value.TimeZoneInfo);
                 if (at is null || at <= now)
                 {
@@ -268,14 +270,18 @@ public static class EditorPages
             return NewsroomPages.Message(http, text["Newsroom.Editor.StatusRefused"], Describe([error], text), StatusCodes.Status400BadRequest);
         }
         Audit.Record(db, clock, staff, "article." + action, $"#{article.Id} {article.Slug}", article.ScheduledAt is DateTime s ? s.ToString("O", CultureInfo.InvariantCulture) : "");
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // A save (an autosave, often) came in after the checks above read the article: what
+            // they approved is no longer what would be published. Nothing changed; say so.
+            return NewsroomPages.Message(http, text["Newsroom.Editor.StatusRefused"], text["Newsroom.Editor.ChangedMeanwhile"], StatusCodes.Status409Conflict);
+        }
         return Results.Redirect($"/newsroom/articles/{id}?ok=status-{action}");
     }
-
-    private static string? ReadyToPublish(Article article) =>
-        string.IsNullOrWhiteSpace(article.Headline) ? "publish.no-headline"
-        : ArticleEditor.IsPlaceholder(article.Slug) ? "publish.no-slug"
-        : null;
 
     /// <summary>The datetime-local value of the form, in the newsroom's time zone, as UTC.</summary>
     public static DateTime? ParseLocal(string value, TimeZoneInfo zone)
@@ -301,9 +307,18 @@ public static class EditorPages
     /// </summary>
     public static async Task<IResult> Preview(int id, string? jeton, HttpContext http, KiosqueDb db, PreviewLinks previews, SiteFormat format, BodyRenderer renderer, IOptions<KiosqueOptions> options, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
     {
-        if (Staff.Of(http.User) is null && !previews.IsValid(id, jeton))
+        if (!previews.IsValid(id, jeton))
         {
-            return await SitePages.NotFoundAsync(http, db, format, options, cancellationToken);
+            if (Staff.Of(http.User) is null)
+            {
+                return await SitePages.NotFoundAsync(http, db, format, options, cancellationToken);
+            }
+            // The route is outside the staff group (links work without an account), so the staff
+            // rules that group applies are applied here to a session that is not using a link.
+            if (await NewsroomPages.LacksMandatoryTwoFactorAsync(http))
+            {
+                return NewsroomPages.TwoFactorRefusal(http);
+            }
         }
         http.Response.Headers.CacheControl = "private, no-store";
         http.Response.Headers["X-Robots-Tag"] = "noindex, nofollow";
@@ -316,27 +331,43 @@ public static class EditorPages
     /// <summary>POST /newsroom/articles/{id}/rectificatifs: a dated public correction; the article's updated time moves.</summary>
     public static async Task<IResult> AddCorrection(int id, HttpContext http, KiosqueDb db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
     {
-        var article = await db.Articles.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
-        if (article is null)
-        {
-            return NewsroomPages.NotFound(http);
-        }
         var form = await http.Request.ReadFormAsync(cancellationToken);
         var note = InlineMarkup.ToPlainText(InlineMarkup.Sanitize(form["text"].ToString())).Trim();
-        if (note.Length is 0 or > 2000)
+        // The note does not depend on the article's text, so a save that slips in between (an
+        // autosave) is no reason to refuse it: read the article again and add it on top.
+        for (var attempt = 1; ; attempt++)
         {
-            return NewsroomPages.Message(http, text["Newsroom.Editor.StatusRefused"], text["Newsroom.Error.correction.invalid"], StatusCodes.Status400BadRequest);
+            var article = await db.Articles.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+            if (article is null)
+            {
+                return NewsroomPages.NotFound(http);
+            }
+            if (note.Length is 0 or > 2000)
+            {
+                return NewsroomPages.Message(http, text["Newsroom.Editor.StatusRefused"], text["Newsroom.Error.correction.invalid"], StatusCodes.Status400BadRequest);
+            }
+            if (article.PublishedAt is null)
+            {
+                return NewsroomPages.Message(http, text["Newsroom.Editor.StatusRefused"], text["Newsroom.Error.correction.unpublished"], StatusCodes.Status400BadRequest);
+            }
+            var now = clock.GetUtcNow().UtcDateTime;
+            db.Corrections.Add(new Correction { ArticleId = id, At = now, Text = note });
+            article.UpdatedAt = now;
+            Audit.Record(db, clock, Staff.Of(http.User), "article.corrected", $"#{id} {article.Slug}", note);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return Results.Redirect($"/newsroom/articles/{id}?ok=corrected");
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                db.ChangeTracker.Clear();
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return NewsroomPages.Message(http, text["Newsroom.Editor.StatusRefused"], text["Newsroom.Editor.ChangedMeanwhile"], StatusCodes.Status409Conflict);
+            }
         }
-        if (article.PublishedAt is null)
-        {
-            return NewsroomPages.Message(http, text["Newsroom.Editor.StatusRefused"], text["Newsroom.Error.correction.unpublished"], StatusCodes.Status400BadRequest);
-        }
-        var now = clock.GetUtcNow().UtcDateTime;
-        db.Corrections.Add(new Correction { ArticleId = id, At = now, Text = note });
-        article.UpdatedAt = now;
-        Audit.Record(db, clock, Staff.Of(http.User), "article.corrected", $"#{id} {article.Slug}", note);
-        await db.SaveChangesAsync(cancellationToken);
-        return Results.Redirect($"/newsroom/articles/{id}?ok=corrected");
     }
 
     /// <summary>The editor's own words (Editor.js i18n and our tools), from the resource files.</summary>

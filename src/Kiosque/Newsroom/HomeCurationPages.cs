@@ -48,11 +48,19 @@ public static class HomeCurationPages
         {
             return NewsroomPages.Message(http, text["Newsroom.Editor.StatusRefused"], text["Newsroom.Home.NotPublished"], StatusCodes.Status400BadRequest);
         }
-        db.HomeSlots.RemoveRange(await db.HomeSlots.ToListAsync(cancellationToken));
-        await db.SaveChangesAsync(cancellationToken);
-        db.HomeSlots.AddRange(wanted.Select(w => new HomeSlot { Position = w.Position, ArticleId = w.ArticleId }));
-        Audit.Record(db, clock, Staff.Of(http.User), "home.curated", string.Join(", ", ids.Select(i => $"#{i}")));
-        await db.SaveChangesAsync(cancellationToken);
+        // Two saves (slots are keyed by position, so the old ones go before the new ones come),
+        // one transaction: a failure in between must not leave the front page without its choice.
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            db.HomeSlots.RemoveRange(await db.HomeSlots.ToListAsync(cancellationToken));
+            await db.SaveChangesAsync(cancellationToken);
+            db.HomeSlots.AddRange(wanted.Select(w => new HomeSlot { Position = w.Position, ArticleId = w.ArticleId }));
+            Audit.Record(db, clock, Staff.Of(http.User), "home.curated", string.Join(", ", ids.Select(i => $"#{i}")));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        // A caller-owned transaction: this node is told about the logged changes once they are committed.
+        KiosqueDb.NotifyChangesLogged();
         return Results.Redirect("/newsroom/une?ok=home-saved");
     }
 }

@@ -100,18 +100,24 @@ public static class NewsroomPages
     {
         var http = context.HttpContext;
         var path = http.Request.Path.Value ?? "";
-        if (http.User.Identity?.IsAuthenticated == true
-            && http.User.FindFirst(StaffClaimsFactory.TwoFactorClaim)?.Value != "true"
-            && !path.StartsWith("/newsroom/compte", StringComparison.Ordinal)
+        if (!path.StartsWith("/newsroom/compte", StringComparison.Ordinal)
             && !path.StartsWith("/newsroom/deconnexion", StringComparison.Ordinal)
-            && await http.RequestServices.GetRequiredService<Accounts>().TwoFactorRequiredAsync(http.RequestAborted))
+            && await LacksMandatoryTwoFactorAsync(http))
         {
-            if (NewsroomServices.IsScriptRequest(http.Request))
-            {
-                return Results.StatusCode(StatusCodes.Status403Forbidden);
-            }
-            return Results.Redirect("/newsroom/compte?ok=two-factor-required");
+            return TwoFactorRefusal(http);
         }
         return await next(context);
     }
+
+    /// <summary>A signed-in account without two-factor while an administrator makes it mandatory.</summary>
+    public static async Task<bool> LacksMandatoryTwoFactorAsync(HttpContext http) =>
+        http.User.Identity?.IsAuthenticated == true
+        && http.User.FindFirst(StaffClaimsFactory.TwoFactorClaim)?.Value != "true"
+        && await http.RequestServices.GetRequiredService<Accounts>().TwoFactorRequiredAsync(http.RequestAborted);
+
+    /// <summary>Where such an account is sent: its settings, to turn two-factor on (scripts get a status).</summary>
+    public static IResult TwoFactorRefusal(HttpContext http) =>
+        NewsroomServices.IsScriptRequest(http.Request)
+            ? Results.StatusCode(StatusCodes.Status403Forbidden)
+            : Results.Redirect("/newsroom/compte?ok=two-factor-required");
 }

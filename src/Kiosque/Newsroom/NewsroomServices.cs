@@ -33,11 +33,15 @@ public static class NewsroomServices
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 options.Lockout.AllowedForNewUsers = true;
                 options.User.RequireUniqueEmail = true;
+                options.Tokens.PasswordResetTokenProvider = PasswordResetTokenProvider.Name;
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<KiosqueDb>()
             .AddClaimsPrincipalFactory<StaffClaimsFactory>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            // Links expire by the injected clock (see ClockedTokenProvider): these replace the default provider.
+            .AddTokenProvider<OneTimeLinkTokenProvider>(TokenOptions.DefaultProvider)
+            .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetTokenProvider.Name);
         services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromHours(1));
         services.AddScoped<Accounts>();
         return services;

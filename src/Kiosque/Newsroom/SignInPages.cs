@@ -4,7 +4,7 @@ using Microsoft.Extensions.Localization;
 
 namespace Kiosque.Newsroom;
 
-/// <summary>Sign-in (password, then the authenticator code when enabled), the one-time demo link, sign-out.</summary>
+/// <summary>Sign-in (password, then the authenticator code when enabled), the one-time demo link, password reset links, sign-out.</summary>
 public static class SignInPages
 {
     /// <summary>GET /newsroom/connexion</summary>
@@ -25,8 +25,17 @@ public static class SignInPages
         var user = await signIn.UserManager.FindByEmailAsync(email);
         if (user is null)
         {
-            // The same answer as a wrong password: the page does not tell who has an account.
+            // The same answer as a wrong password, in the same time: a password is hashed as for
+            // an account, so neither the page nor its delay tells who has one.
+            VerifyDummyPassword(signIn.UserManager, password);
             return Form(http, text, returnUrl, email, text["Newsroom.SignIn.Failed"], StatusCodes.Status400BadRequest);
+        }
+        if (Accounts.IsDeactivated(user))
+        {
+            // Only the right password learns that the account is deactivated; anyone else gets the
+            // usual refusal. Nothing is counted towards a lockout that already lasts for ever.
+            var right = await signIn.UserManager.CheckPasswordAsync(user, password);
+            return Form(http, text, returnUrl, email, text[right ? "Newsroom.SignIn.Deactivated" : "Newsroom.SignIn.Failed"], StatusCodes.Status400BadRequest);
         }
         var result = await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
         if (result.RequiresTwoFactor)
@@ -46,6 +55,16 @@ public static class SignInPages
         Audit.Record(db, clock, new Staff(user.Id, user.DisplayName, false, false), "account.signin", user.Email ?? user.Id);
         await db.SaveChangesAsync(http.RequestAborted);
         return Results.Redirect(NewsroomPages.SafeReturnUrl(returnUrl));
+    }
+
+    private static string? _dummyHash;
+
+    /// <summary>Costs what checking a real account's password costs (same hasher, same work factor), and answers nothing.</summary>
+    private static void VerifyDummyPassword(UserManager<StaffUser> users, string password)
+    {
+        var probe = new StaffUser();
+        _dummyHash ??= users.PasswordHasher.HashPassword(probe, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)));
+        users.PasswordHasher.VerifyHashedPassword(probe, _dummyHash, password);
     }
 
     private static Microsoft.AspNetCore.Http.HttpResults.RazorComponentResult Form(HttpContext http, IStringLocalizer<SharedResource> text, string? returnUrl, string email, string? error, int status) =>
@@ -80,7 +99,7 @@ public static class SignInPages
         {
             return CodeForm(text, returnUrl, text["Newsroom.SignIn.BadCode"], StatusCodes.Status400BadRequest);
         }
-        Audit.Record(db, clock, new Staff(user.Id, user.DisplayName, false, false), "account.signin", (user.Email ?? user.Id) + " (2FA)");
+        Audit.Record(db, clock, new Staff(user.Id, user.DisplayName, false, false), "account.signin", user.Email ?? user.Id, "2fa");
         await db.SaveChangesAsync(http.RequestAborted);
         return Results.Redirect(NewsroomPages.SafeReturnUrl(returnUrl));
     }
@@ -101,10 +120,57 @@ public static class SignInPages
             return NewsroomPages.Message(http, text["Newsroom.Link.Title"], text["Newsroom.Link.Invalid"], StatusCodes.Status400BadRequest);
         }
         await signIn.SignInAsync(user, isPersistent: false);
-        Audit.Record(db, clock, new Staff(user.Id, user.DisplayName, false, false), "account.signin", (user.Email ?? user.Id) + " (lien à usage unique)");
+        Audit.Record(db, clock, new Staff(user.Id, user.DisplayName, false, false), "account.signin", user.Email ?? user.Id, "one-time-link");
         await db.SaveChangesAsync(http.RequestAborted);
         return Results.Redirect("/newsroom/compte?ok=link");
     }
+
+    /// <summary>GET /newsroom/connexion/nouveau-mot-de-passe?u=…&amp;t=…: the link an administrator handed over.</summary>
+    public static async Task<IResult> GetPasswordReset(HttpContext http, string? u, string? t, Accounts accounts, IStringLocalizer<SharedResource> text)
+    {
+        var user = await accounts.PasswordResetUserAsync(u, t);
+        if (user is null)
+        {
+            return NewsroomPages.Message(http, text["Newsroom.Reset.Title"], text["Newsroom.Reset.Invalid"], StatusCodes.Status400BadRequest);
+        }
+        return ResetForm(text, user.Id, t!, error: null, StatusCodes.Status200OK);
+    }
+
+    /// <summary>POST /newsroom/connexion/nouveau-mot-de-passe: sets the password; the link is spent (the security stamp changes).</summary>
+    public static async Task<IResult> PostPasswordReset(HttpContext http, Accounts accounts, KiosqueDb db, TimeProvider clock, IStringLocalizer<SharedResource> text)
+    {
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var token = form["t"].ToString();
+        var user = await accounts.PasswordResetUserAsync(form["u"].ToString(), token);
+        if (user is null)
+        {
+            return NewsroomPages.Message(http, text["Newsroom.Reset.Title"], text["Newsroom.Reset.Invalid"], StatusCodes.Status400BadRequest);
+        }
+        var password = form["new"].ToString();
+        if (password != form["confirm"].ToString())
+        {
+            return ResetForm(text, user.Id, token, text["Newsroom.Account.Mismatch"], StatusCodes.Status400BadRequest);
+        }
+        var result = await accounts.Users.ResetPasswordAsync(user, token, password);
+        if (!result.Succeeded)
+        {
+            return ResetForm(text, user.Id, token, AccountPages.Describe(result, text), StatusCodes.Status400BadRequest);
+        }
+        // A reset also ends a lockout from failed attempts: that is often why it was asked for.
+        await accounts.Users.SetLockoutEndDateAsync(user, null);
+        await accounts.Users.ResetAccessFailedCountAsync(user);
+        Audit.Record(db, clock, new Staff(user.Id, user.DisplayName, false, false), "account.password-reset", user.Email ?? user.Id);
+        await db.SaveChangesAsync(http.RequestAborted);
+        return Results.Redirect("/newsroom/connexion?ok=password-reset");
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.RazorComponentResult ResetForm(IStringLocalizer<SharedResource> text, string userId, string token, string? error, int status) =>
+        NewsroomPages.Render<PasswordResetView>(new
+        {
+            Chrome = new NewsroomChrome(text["Newsroom.Reset.Title"], null, Error: error),
+            UserId = userId,
+            Token = token,
+        }, status);
 
     /// <summary>POST /newsroom/deconnexion</summary>
     public static async Task<IResult> SignOut(SignInManager<StaffUser> signIn)

@@ -6,17 +6,19 @@ using Microsoft.Extensions.Localization;
 
 namespace Kiosque.Newsroom;
 
-/// <summary>Which list is managed: sections (admins), tags and authors (editors).</summary>
-public sealed record TaxonomyKind(string Key, string Path, bool HasDescription, bool HasPosition, bool AdminOnly);
+/// <summary>Which list is managed: sections (admins), tags and authors (editors); sections and tags that no article uses can be deleted.</summary>
+public sealed record TaxonomyKind(string Key, string Path, bool HasDescription, bool HasPosition, bool AdminOnly, bool Deletable);
 
 public sealed record TaxonomyItem(int Id, string Name, string Slug, string Description, int Position, int Articles);
+
+public sealed record TaxonomyUse(string Name, string Slug, int Articles);
 
 /// <summary>Sections, tags and authors: list, create, rename. A changed slug keeps the old public address as a redirect.</summary>
 public static class TaxonomyPages
 {
-    public static readonly TaxonomyKind Sections = new("sections", "rubriques", HasDescription: true, HasPosition: true, AdminOnly: true);
-    public static readonly TaxonomyKind Tags = new("tags", "themes", HasDescription: false, HasPosition: false, AdminOnly: false);
-    public static readonly TaxonomyKind Authors = new("authors", "auteurs", HasDescription: true, HasPosition: false, AdminOnly: false);
+    public static readonly TaxonomyKind Sections = new("sections", "rubriques", HasDescription: true, HasPosition: true, AdminOnly: true, Deletable: true);
+    public static readonly TaxonomyKind Tags = new("tags", "themes", HasDescription: false, HasPosition: false, AdminOnly: false, Deletable: true);
+    public static readonly TaxonomyKind Authors = new("authors", "auteurs", HasDescription: true, HasPosition: false, AdminOnly: false, Deletable: false);
 
     public static Delegate List(TaxonomyKind kind) =>
         async (HttpContext http, KiosqueDb db, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken) =>
@@ -29,6 +31,10 @@ public static class TaxonomyPages
     public static Delegate Update(TaxonomyKind kind) =>
         async (int id, HttpContext http, KiosqueDb db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken) =>
             await SaveAsync(kind, id, http, db, clock, text, cancellationToken);
+
+    public static Delegate Delete(TaxonomyKind kind) =>
+        async (int id, HttpContext http, KiosqueDb db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken) =>
+            await DeleteAsync(kind, id, http, db, clock, text, cancellationToken);
 
     private static async Task<IResult> RenderAsync(TaxonomyKind kind, HttpContext http, KiosqueDb db, IStringLocalizer<SharedResource> text, string? error, int status, CancellationToken cancellationToken)
     {
@@ -103,15 +109,65 @@ public static class TaxonomyPages
                 newPath = SiteFormat.AuthorPath(slug);
                 break;
         }
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (oldPath is not null && !await db.Redirects.AnyAsync(r => r.FromPath == oldPath, cancellationToken))
+        if (oldPath is not null)
         {
-            db.Redirects.Add(new Redirect { FromPath = oldPath, ToPath = newPath, CreatedAt = now });
+            await OldAddresses.KeepAsync(db, oldPath, newPath, clock.GetUtcNow().UtcDateTime, cancellationToken);
         }
-        // The new address may be an old one given back: it must answer itself, not redirect.
-        db.Redirects.RemoveRange(await db.Redirects.Where(r => r.FromPath == newPath).ToListAsync(cancellationToken));
+        else
+        {
+            // The new address may be an old one given back: it must answer itself, not redirect.
+            db.Redirects.RemoveRange(await db.Redirects.Where(r => r.FromPath == newPath).ToListAsync(cancellationToken));
+        }
         Audit.Record(db, clock, Staff.Of(http.User), $"{kind.Key}.{(id is null ? "created" : "updated")}", name, slug);
         await db.SaveChangesAsync(cancellationToken);
         return Results.Redirect($"/newsroom/{kind.Path}?ok=taxonomy-saved");
+    }
+
+    /// <summary>
+    /// Deletes a section or a tag that no article uses, drafts included (an article needs its
+    /// section, and a tag dropped silently from a draft would be lost work). Its old addresses go
+    /// too: they would only lead to a page that no longer exists.
+    /// </summary>
+    private static async Task<IResult> DeleteAsync(TaxonomyKind kind, int id, HttpContext http, KiosqueDb db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
+    {
+        var found = kind.Key switch
+        {
+            "sections" => await db.Sections.Where(x => x.Id == id)
+                .Select(x => new TaxonomyUse(x.Name, x.Slug, db.Articles.Count(a => a.SectionId == x.Id))).FirstOrDefaultAsync(cancellationToken),
+            "tags" => await db.Tags.Where(x => x.Id == id)
+                .Select(x => new TaxonomyUse(x.Name, x.Slug, db.ArticleTags.Count(a => a.TagId == x.Id))).FirstOrDefaultAsync(cancellationToken),
+            _ => null,
+        };
+        if (found is null)
+        {
+            return NewsroomPages.NotFound(http);
+        }
+        var (name, slug, uses) = found;
+        if (uses > 0)
+        {
+            return await RenderAsync(kind, http, db, text, text["Newsroom.Taxonomy.InUse", name, uses], StatusCodes.Status400BadRequest, cancellationToken);
+        }
+        var path = kind.Key == "sections" ? SiteFormat.SectionPath(slug) : SiteFormat.TagPath(slug);
+        if (kind.Key == "sections")
+        {
+            db.Sections.Remove(await db.Sections.FirstAsync(x => x.Id == id, cancellationToken));
+        }
+        else
+        {
+            db.Tags.Remove(await db.Tags.FirstAsync(x => x.Id == id, cancellationToken));
+        }
+        db.Redirects.RemoveRange(await db.Redirects.Where(r => r.ToPath == path).ToListAsync(cancellationToken));
+        Audit.Record(db, clock, Staff.Of(http.User), $"{kind.Key}.deleted", name, slug);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // An article took it up between the count and the delete: the database refuses, and so do we.
+            db.ChangeTracker.Clear();
+            return await RenderAsync(kind, http, db, text, text["Newsroom.Taxonomy.InUse", name, 1], StatusCodes.Status400BadRequest, cancellationToken);
+        }
+        return Results.Redirect($"/newsroom/{kind.Path}?ok=taxonomy-deleted");
     }
 }

@@ -1,15 +1,14 @@
 using Kiosque.Data;
+using Kiosque.Site;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
 namespace Kiosque.Newsroom;
 
-public sealed record TeamMember(string Id, string Name, string Email, string Role, bool TwoFactor, bool LockedOut, bool HasPassword);
+public sealed record TeamMember(string Id, string Name, string Email, string Role, bool TwoFactor, bool LockedOut, bool HasPassword, bool Deactivated);
 
-public sealed record AuditRow(DateTime At, string UserName, string Action, string Target, string Details);
-
-/// <summary>Administrators: accounts, roles, lockouts, the two-factor rule and the audit log.</summary>
+/// <summary>Administrators: accounts, roles, lockouts, deactivation, password resets, the two-factor rule and the audit log.</summary>
 public static class TeamPages
 {
     /// <summary>GET /newsroom/equipe</summary>
@@ -23,7 +22,7 @@ public static class TeamPages
         var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id select new { ur.UserId, r.Name }).ToListAsync(cancellationToken);
         var members = users.Select(u => new TeamMember(
             u.Id, u.DisplayName, u.Email ?? "", roles.FirstOrDefault(r => r.UserId == u.Id)?.Name ?? "",
-            u.TwoFactorEnabled, u.LockoutEnd is DateTimeOffset end && end > now, u.PasswordHash is not null)).ToList();
+            u.TwoFactorEnabled, u.LockoutEnd is DateTimeOffset end && end > now && !Accounts.IsDeactivated(u), u.PasswordHash is not null, Accounts.IsDeactivated(u))).ToList();
         var chrome = new NewsroomChrome(text["Newsroom.Team.Title"], Staff.Of(http.User), "team", NewsroomPages.Notice(http), error);
         return NewsroomPages.Render<TeamView>(new { Chrome = chrome, Members = members, RequireTwoFactor = await accounts.TwoFactorRequiredAsync(cancellationToken) }, status);
     }
@@ -53,8 +52,11 @@ public static class TeamPages
         return Results.Redirect("/newsroom/equipe?ok=user-created");
     }
 
-    /// <summary>POST /newsroom/equipe/{id}: change the role, unlock, or reset two-factor (lost phone).</summary>
-    public static async Task<IResult> Update(string id, HttpContext http, KiosqueDb db, Accounts accounts, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
+    /// <summary>
+    /// POST /newsroom/equipe/{id}: change the role, unlock, reset two-factor (lost phone),
+    /// deactivate or reactivate the account, or reset its password (a link to hand over).
+    /// </summary>
+    public static async Task<IResult> Update(string id, HttpContext http, KiosqueDb db, Accounts accounts, TimeProvider clock, SiteFormat format, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
     {
         var user = await accounts.Users.FindByIdAsync(id);
         if (user is null)
@@ -63,8 +65,47 @@ public static class TeamPages
         }
         var form = await http.Request.ReadFormAsync(cancellationToken);
         var staff = Staff.Of(http.User)!;
-        switch (form["action"].ToString())
+        var action = form["action"].ToString();
+        Task<IResult> Refuse(string key) => RenderAsync(http, db, accounts, clock, text, text[key], StatusCodes.Status400BadRequest, cancellationToken);
+        if (action is "deactivate" or "reset-password" && user.Id == staff.Id)
         {
+            // Locking oneself out, or being handed one's own reset link, is never what was meant.
+            return await Refuse("Newsroom.Team.OwnAccount");
+        }
+        if (action is "unlock" or "reset-password" && Accounts.IsDeactivated(user))
+        {
+            return await Refuse("Newsroom.Team.ReactivateFirst");
+        }
+        var notice = "user-updated";
+        switch (action)
+        {
+            case "deactivate":
+                if (await accounts.Users.IsInRoleAsync(user, Roles.Admin) && await accounts.ActiveAdminsOtherThanAsync(user.Id, cancellationToken) == 0)
+                {
+                    return await Refuse("Newsroom.Team.LastAdmin");
+                }
+                await accounts.DeactivateAsync(user);
+                Audit.Record(db, clock, staff, "user.deactivated", user.Email ?? id);
+                notice = "user-deactivated";
+                break;
+            case "reactivate":
+                await accounts.ReactivateAsync(user);
+                Audit.Record(db, clock, staff, "user.reactivated", user.Email ?? id);
+                notice = "user-reactivated";
+                break;
+            case "reset-password":
+                var path = await accounts.IssuePasswordResetPathAsync(user);
+                Audit.Record(db, clock, staff, "user.password-reset", user.Email ?? id);
+                await db.SaveChangesAsync(cancellationToken);
+                var expires = clock.GetUtcNow().UtcDateTime + PasswordResetTokenProvider.LinkLifespan;
+                var chrome = new NewsroomChrome(text["Newsroom.Team.ResetIssued.Title"], staff, "team");
+                return NewsroomPages.Render<PasswordResetIssuedView>(new
+                {
+                    Chrome = chrome,
+                    Name = string.IsNullOrEmpty(user.DisplayName) ? user.Email ?? "" : user.DisplayName,
+                    Link = format.Absolute(http.Request, path),
+                    Expires = expires,
+                });
             case "role" when Roles.IsKnown(form["role"].ToString()):
                 if (user.Id == staff.Id)
                 {
@@ -88,7 +129,7 @@ public static class TeamPages
                 return await RenderAsync(http, db, accounts, clock, text, text["Newsroom.Team.Invalid"], StatusCodes.Status400BadRequest, cancellationToken);
         }
         await db.SaveChangesAsync(cancellationToken);
-        return Results.Redirect("/newsroom/equipe?ok=user-updated");
+        return Results.Redirect("/newsroom/equipe?ok=" + notice);
     }
 
     /// <summary>POST /newsroom/reglages: newsroom-wide security settings.</summary>
@@ -97,18 +138,18 @@ public static class TeamPages
         var form = await http.Request.ReadFormAsync(cancellationToken);
         var required = form["requireTwoFactor"].ToString() == "true";
         await accounts.SetTwoFactorRequiredAsync(required, cancellationToken);
-        Audit.Record(db, clock, Staff.Of(http.User), "settings.2fa", required ? "obligatoire" : "facultative");
+        Audit.Record(db, clock, Staff.Of(http.User), "settings.2fa", "", required ? "required" : "optional");
         await db.SaveChangesAsync(cancellationToken);
         return Results.Redirect("/newsroom/equipe?ok=settings");
     }
 
     /// <summary>GET /newsroom/journal: the audit log, newest first.</summary>
-    public static async Task<IResult> AuditLog(HttpContext http, KiosqueDb db, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
+    public static async Task<IResult> AuditLog(HttpContext http, KiosqueDb db, SiteFormat format, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
     {
         var page = int.TryParse(http.Request.Query["page"], out var p) && p is > 0 and < 100_000 ? p : 1;
-        var rows = await db.AuditLog.AsNoTracking().OrderByDescending(e => e.Id).Skip((page - 1) * 100).Take(101)
-            .Select(e => new AuditRow(e.At, e.UserName, e.Action, e.Target, e.Details)).ToListAsync(cancellationToken);
+        var entries = await db.AuditLog.AsNoTracking().OrderByDescending(e => e.Id).Skip((page - 1) * 100).Take(101).ToListAsync(cancellationToken);
+        var rows = entries.Take(100).Select(e => AuditText.Describe(e, text, format)).ToList();
         var chrome = new NewsroomChrome(text["Newsroom.Audit.Title"], Staff.Of(http.User), "audit");
-        return NewsroomPages.Render<AuditView>(new { Chrome = chrome, Rows = rows.Take(100).ToList(), Page = page, HasMore = rows.Count > 100 });
+        return NewsroomPages.Render<AuditView>(new { Chrome = chrome, Rows = rows, Page = page, HasMore = entries.Count > 100 });
     }
 }

@@ -77,20 +77,6 @@ public abstract class CliTests(DatabaseKind kind) : IAsyncDisposable
         Assert.NotEqual(0, await KiosqueCli.RunAsync(Args("demo", "generate", "--articles", count)));
     }
 
-    [Fact]
-    public async Task User_add_reads_the_password_from_standard_input_and_the_account_signs_in()
-    {
-        Assert.Equal(0, await KiosqueCli.RunAsync(Args("user", "add", "--email", "ines@redaction.test", "--name", "Inès Morel", "--role", "editor"), new StringReader("une phrase de passe solide\n")));
-
-        await using var db = _database.Open();
-        var user = await db.Users.SingleAsync(u => u.Email == "ines@redaction.test");
-        Assert.Equal("Inès Morel", user.DisplayName);
-        Assert.NotNull(user.PasswordHash);
-        Assert.DoesNotContain("une phrase", user.PasswordHash, StringComparison.Ordinal);
-        var role = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == user.Id select r.Name).SingleAsync();
-        Assert.Equal("editor", role);
-    }
-
     [Theory]
     [InlineData("editor", "")]
     [InlineData("editor", "court")]

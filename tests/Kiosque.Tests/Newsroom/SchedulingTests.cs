@@ -1,33 +1,15 @@
 using System.Net;
 using Kiosque.Content;
-using Kiosque.Jobs;
 using Kiosque.Newsroom;
 using Kiosque.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Kiosque.Tests.Newsroom;
 
-/// <summary>Scheduled publishing and corrections, on a fake clock that the tests move forward.</summary>
-public abstract class SchedulingTests(SchedulingTests.ClockSite site)
+/// <summary>Scheduled publishing, corrections and expiring links, on a fake clock that the tests move forward.</summary>
+public abstract class SchedulingTests(ClockSite site)
 {
-    /// <summary>A site whose <see cref="TimeProvider"/> is a fake clock; the scheduler only runs when a test calls it.</summary>
-    public class ClockSite(DatabaseKind kind) : KiosqueFactory(kind, new Dictionary<string, string?> { ["Kiosque:SchedulerSeconds"] = "3600" })
-    {
-        public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
-        }
-
-        public Task<int> PublishDueAsync() => Services.GetRequiredService<ScheduledPublisher>().PublishDueAsync();
-    }
-
     private readonly TestContent _content = new();
 
     private DateTime Now => site.Clock.GetUtcNow().UtcDateTime;
@@ -74,6 +56,58 @@ public abstract class SchedulingTests(SchedulingTests.ClockSite site)
     }
 
     [Fact]
+    public async Task A_scheduled_article_whose_picture_lost_its_credit_goes_back_to_review_not_live()
+    {
+        var photo = new MediaAsset { FileName = "test/programme.jpg", Width = 1600, Height = 900, Caption = "Une place", Credit = "Agence", Alt = "Une place vide", CreatedAt = DateTime.UtcNow };
+        var article = await DraftAsync("Programmé avec une photo");
+        await site.WithDbAsync(async db =>
+        {
+            db.Media.Add(photo);
+            await db.SaveChangesAsync();
+            (await db.Articles.FirstAsync(a => a.Id == article.Id)).HeroMediaId = photo.Id;
+            await db.SaveChangesAsync();
+        });
+        var (editor, _) = await site.SignedInAsync(Roles.Editor);
+        var (admin, _) = await site.SignedInAsync(Roles.Admin);
+        using var reader = site.Reader();
+        using (editor)
+        using (admin)
+        {
+            var local = TimeZoneInfo.ConvertTimeFromUtc(Now.AddHours(1), TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris"));
+            using (var scheduled = await editor.PostFormAsync($"/newsroom/articles/{article.Id}/statut", ("action", "schedule"), ("scheduledAt", local.ToString("yyyy-MM-ddTHH:mm"))))
+            {
+                Assert.Equal(HttpStatusCode.Redirect, scheduled.StatusCode);
+            }
+            // Meanwhile, the picture's credit is removed in the media library.
+            await site.WithDbAsync(db => db.Media.Where(m => m.Id == photo.Id).ExecuteUpdateAsync(set => set.SetProperty(m => m.Credit, "")));
+
+            site.Clock.Advance(TimeSpan.FromHours(2));
+            await site.PublishDueAsync();
+
+            var after = await ReloadAsync(article.Id);
+            Assert.Equal(ArticleStatus.Review, after.Status);
+            Assert.Null(after.ScheduledAt);
+            Assert.Null(after.PublishedAt);
+            Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync($"/article/{article.Slug}")).StatusCode);
+            // Once: the next polls leave it alone.
+            await site.PublishDueAsync();
+            var entries = await site.WithDbAsync(db => db.AuditLog.Where(e => e.Target.StartsWith($"#{article.Id} ") && e.UserId == null).ToListAsync());
+            var refused = Assert.Single(entries);
+            Assert.Equal("article.schedule-refused", refused.Action);
+            Assert.Equal("publish.media-incomplete", refused.Details);
+
+            // Administrators read why, in words.
+            var log = await admin.GetDocumentAsync("/newsroom/journal");
+            var row = log.QuerySelectorAll("tbody tr[data-action='article.schedule-refused']").First(r => r.Text().Contains($"#{article.Id} ", StringComparison.Ordinal));
+            Assert.Equal("Système", row.Children[1].Text());
+            Assert.Contains("n’a pas son crédit", row.Children[4].Text(), StringComparison.Ordinal);
+            // The editors find it back among the pieces waiting for review.
+            var dashboard = await editor.GetDocumentAsync("/newsroom");
+            Assert.Contains(dashboard.QuerySelectorAll("section:has(#review) a"), a => a.GetAttribute("href") == $"/newsroom/articles/{article.Id}");
+        }
+    }
+
+    [Fact]
     public async Task Articles_due_while_the_site_was_down_are_caught_up_and_two_nodes_never_publish_twice()
     {
         var due = new List<Article>();
@@ -81,7 +115,8 @@ public abstract class SchedulingTests(SchedulingTests.ClockSite site)
         {
             due.Add(await DraftAsync($"Programmé pendant la panne {i}", ArticleStatus.Scheduled, Now.AddDays(-2).AddMinutes(i)));
         }
-        var later = await DraftAsync("Programmé pour demain", ArticleStatus.Scheduled, Now.AddDays(1));
+        // Far enough that no other test of this class, moving the clock by days, makes it due.
+        var later = await DraftAsync("Programmé pour plus tard", ArticleStatus.Scheduled, Now.AddYears(5));
 
         // Two nodes poll at the same moment.
         var counts = await Task.WhenAll(site.PublishDueAsync(), site.PublishDueAsync());
@@ -129,6 +164,55 @@ public abstract class SchedulingTests(SchedulingTests.ClockSite site)
             Assert.DoesNotContain("script", note.InnerHtml, StringComparison.Ordinal);
             Assert.NotNull(note.QuerySelector("time"));
             Assert.Contains("Mis à jour le", page.QuerySelector(".updated").Text(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_shareable_preview_link_opens_the_draft_for_48_hours_then_answers_404()
+    {
+        var article = await DraftAsync("Un brouillon montré à une avocate");
+        string link;
+        var (editor, _) = await site.SignedInAsync(Roles.Editor);
+        using (editor)
+        {
+            link = (await editor.GetDocumentAsync($"/newsroom/articles/{article.Id}")).QuerySelector("#shareable-preview")!.GetAttribute("value")!;
+        }
+        using var reader = site.Reader();
+
+        site.Clock.Advance(PreviewLinks.Lifetime - TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync(link)).StatusCode);
+
+        site.Clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync(link)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_one_time_sign_in_link_works_for_an_hour_only()
+    {
+        // An account without a password, as the demo administrator is: the link is its only way in.
+        var user = await site.CreateUserAsync(Roles.Admin, password: null);
+        async Task<string> LinkAsync()
+        {
+            await using var scope = site.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<Accounts>().OneTimeSignInPathAsync(user);
+        }
+
+        var stale = await LinkAsync();
+        site.Clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
+        using (var browser = site.Browser())
+        {
+            using var refused = await browser.GetAsync(stale);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/newsroom/compte")).StatusCode);
+        }
+
+        var fresh = await LinkAsync();
+        site.Clock.Advance(TimeSpan.FromMinutes(59));
+        using (var browser = site.Browser())
+        {
+            using var used = await browser.GetAsync(fresh);
+            Assert.Equal(HttpStatusCode.Redirect, used.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/newsroom/compte")).StatusCode);
         }
     }
 }

@@ -1,6 +1,8 @@
 using System.Net;
+using Kiosque.Content;
 using Kiosque.Newsroom;
 using Kiosque.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Kiosque.Tests.Newsroom;
@@ -143,6 +145,19 @@ public abstract class SignInTests(KiosqueFactory site)
         using var code = await browser.PostAsync("/newsroom/connexion/code", NewsroomSession.Form(token, ("code", Totp.Code(key)), ("returnUrl", "/newsroom")));
         Assert.Equal(HttpStatusCode.Redirect, code.StatusCode);
         Assert.Equal("Tableau de bord", (await browser.GetDocumentAsync("/newsroom")).QuerySelector("h1").Text());
+
+        // Turning it off takes a current code too: an open session alone is not enough.
+        Assert.NotNull((await browser.GetDocumentAsync("/newsroom/compte")).QuerySelector("#disable-code"));
+        foreach (var proof in new[] { "", "000000" })
+        {
+            using var refused = await browser.PostFormAsync("/newsroom/compte/2fa/desactiver", ("code", proof));
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("Code incorrect", (await Html.ParseAsync(refused)).QuerySelector(".nr-error").Text(), StringComparison.Ordinal);
+        }
+        Assert.True(await site.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.TwoFactorEnabled).FirstAsync()));
+        using var disabled = await browser.PostFormAsync("/newsroom/compte/2fa/desactiver", ("code", Totp.Code(key)));
+        Assert.Equal(HttpStatusCode.Redirect, disabled.StatusCode);
+        Assert.False(await site.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.TwoFactorEnabled).FirstAsync()));
     }
 
     [Fact]
@@ -150,6 +165,9 @@ public abstract class SignInTests(KiosqueFactory site)
     {
         var (admin, _) = await site.SignedInAsync(Roles.Admin);
         var (contributor, _) = await site.SignedInAsync(Roles.Contributor);
+        var content = new TestContent();
+        var draft = content.Article(content.Section(), "Un brouillon à prévisualiser", status: ArticleStatus.Draft);
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, draft));
         using (admin)
         using (contributor)
         {
@@ -161,6 +179,15 @@ public abstract class SignInTests(KiosqueFactory site)
                 using var blocked = await contributor.GetAsync("/newsroom/articles");
                 Assert.Equal(HttpStatusCode.Redirect, blocked.StatusCode);
                 Assert.Equal("/newsroom/compte?ok=two-factor-required", blocked.Headers.Location!.OriginalString);
+
+                // The preview (outside the staff routes, for signed links) applies the same rule to a session…
+                using var preview = await contributor.GetAsync($"/newsroom/articles/{draft.Id}/apercu");
+                Assert.Equal(HttpStatusCode.Redirect, preview.StatusCode);
+                Assert.Equal("/newsroom/compte?ok=two-factor-required", preview.Headers.Location!.OriginalString);
+                // …while a signed link, which is not a session, still opens it.
+                var link = site.Services.GetRequiredService<PreviewLinks>().Create(draft.Id).Path;
+                using var reader = site.Reader();
+                Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync(link)).StatusCode);
                 var account = await contributor.GetDocumentAsync("/newsroom/compte?ok=two-factor-required");
                 Assert.NotNull(account.QuerySelector("#authenticator-key"));
             }

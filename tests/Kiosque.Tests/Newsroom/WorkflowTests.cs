@@ -160,6 +160,19 @@ public abstract class WorkflowTests(KiosqueFactory site)
                 Assert.Equal(HttpStatusCode.Redirect, unpublished.StatusCode);
             }
             Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync($"/article/{slug}")).StatusCode);
+
+            // Taken off the site, it stays in editors' hands: a contributor cannot send it back to
+            // review or to draft (and so cannot edit it, its address included).
+            foreach (var action in new[] { "submit", "draft" })
+            {
+                using var refused = await ActAsync(journalist, id, action);
+                Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            }
+            Assert.Equal(ArticleStatus.Unpublished, (await ArticleAsync(id)).Status);
+            using (var stillLocked = await (await LoadAsync(journalist, id)).Set("slug", "adresse-detournee").PostAsync(journalist))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, stillLocked.StatusCode);
+            }
             using (var again = await ActAsync(editor, id, "publish"))
             {
                 Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
@@ -252,7 +265,8 @@ public abstract class WorkflowTests(KiosqueFactory site)
     {
         var (contributor, _) = await site.SignedInAsync(Roles.Contributor);
         var (editor, _) = await site.SignedInAsync(Roles.Editor);
-        var (admin, _) = await site.SignedInAsync(Roles.Admin);
+        var (admin, adminUser) = await site.SignedInAsync(Roles.Admin);
+        var (section, author, _) = await SeedAsync();
         using (contributor)
         using (editor)
         using (admin)
@@ -277,6 +291,66 @@ public abstract class WorkflowTests(KiosqueFactory site)
             Assert.Equal(HttpStatusCode.Forbidden, correct.StatusCode);
             using var promote = await editor.PostFormAsync("/newsroom/equipe", ("email", "x@y.test"), ("name", "X"), ("role", "admin"), ("password", "une phrase assez longue"));
             Assert.Equal(HttpStatusCode.Forbidden, promote.StatusCode);
+
+            // Sections, accounts and security settings are administrators' only, whatever an editor posts.
+            using (var newSection = await editor.PostFormAsync("/newsroom/rubriques", ("name", "Rubrique pirate"), ("slug", "")))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, newSection.StatusCode);
+            }
+            using (var renameSection = await editor.PostFormAsync($"/newsroom/rubriques/{section.Id}", ("name", "Renommée"), ("slug", section.Slug)))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, renameSection.StatusCode);
+            }
+            using (var demote = await editor.PostFormAsync($"/newsroom/equipe/{adminUser.Id}", ("action", "role"), ("role", Roles.Contributor)))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, demote.StatusCode);
+            }
+            using (var settings = await editor.PostFormAsync("/newsroom/reglages", ("requireTwoFactor", "true")))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, settings.StatusCode);
+            }
+            Assert.Equal(section.Name, (await site.WithDbAsync(db => db.Sections.AsNoTracking().FirstAsync(x => x.Id == section.Id))).Name);
+
+            // A scheduled piece is an editor's: a contributor cannot take it back to draft.
+            var scheduled = await WriteDraftAsync(editor, section, author, "Un article programmé");
+            using (var schedule = await ActAsync(editor, scheduled, "schedule", "2099-01-01T10:00")) { }
+            using (var back = await ActAsync(contributor, scheduled, "draft"))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, back.StatusCode);
+            }
+            Assert.Equal(ArticleStatus.Scheduled, (await ArticleAsync(scheduled)).Status);
+
+            // A published piece: a contributor can neither restore an old version, nor merge, nor autosave.
+            var published = await WriteDraftAsync(editor, section, author, "Un article publié et verrouillé");
+            var first = int.Parse((await LoadAsync(editor, published)).Get("version"));
+            var stale = await LoadAsync(editor, published);
+            using (var saved = await (await LoadAsync(editor, published)).Set("headline", "Le titre publié").PostAsync(editor)) { }
+            using (var refused = await stale.Set("headline", "Une version refusée").PostAsync(editor, script: true, kind: "autosave"))
+            {
+                Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            }
+            var mergeUrl = await site.WithDbAsync(db => db.Revisions.Where(r => r.ArticleId == published && r.Kind == ArticleEditor.ConflictKind).Select(r => $"/newsroom/articles/{published}/fusion/{r.Id}").FirstAsync());
+            using (var publish = await ActAsync(editor, published, "publish")) { }
+            var before = await ArticleAsync(published);
+            Assert.Equal(ArticleStatus.Published, before.Status);
+
+            using (var restore = await contributor.PostFormAsync($"/newsroom/articles/{published}/revisions/{first}/restaurer"))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, restore.StatusCode);
+            }
+            using (var merge = await contributor.PostFormAsync(mergeUrl, ("version", before.Version.ToString()), ("keep-headline", "mine")))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, merge.StatusCode);
+            }
+            var form = await LoadAsync(contributor, published);
+            using (var autosave = await form.Set("headline", "Titre changé en douce").PostAsync(contributor, script: true, kind: "autosave"))
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, autosave.StatusCode);
+                Assert.NotEmpty(JsonDocument.Parse(await autosave.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString()!);
+            }
+            var after = await ArticleAsync(published);
+            Assert.Equal("Le titre publié", after.Headline);
+            Assert.Equal(before.Version, after.Version);
         }
     }
 
@@ -345,6 +419,73 @@ public abstract class WorkflowTests(KiosqueFactory site)
     }
 
     [Fact]
+    public async Task The_autosave_needs_the_antiforgery_token_in_its_header_and_a_refused_one_saves_nothing()
+    {
+        var (section, author, _) = await SeedAsync();
+        var (journalist, _) = await site.SignedInAsync(Roles.Contributor);
+        using (journalist)
+        {
+            var id = await WriteDraftAsync(journalist, section, author, "Le titre enregistré");
+            var before = await ArticleAsync(id);
+            var revisions = await site.WithDbAsync(db => db.Revisions.CountAsync(r => r.ArticleId == id));
+
+            foreach (var token in new[] { null, "forged", "" })
+            {
+                var form = await LoadAsync(journalist, id);
+                using var refused = await form.Set("headline", "Un titre glissé sans jeton").AutosaveAsync(journalist, token);
+                Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+                Assert.Contains("Rien n’a été modifié", JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+            }
+            var after = await ArticleAsync(id);
+            Assert.Equal("Le titre enregistré", after.Headline);
+            Assert.Equal(before.Version, after.Version);
+            Assert.Equal(revisions, await site.WithDbAsync(db => db.Revisions.CountAsync(r => r.ArticleId == id)));
+
+            // The page's own token in the header is what the script sends: that one saves.
+            var page = await LoadAsync(journalist, id);
+            using var saved = await page.Set("headline", "Le titre de l’autosave").AutosaveAsync(journalist, page.Token);
+            Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+            Assert.Equal("Le titre de l’autosave", (await ArticleAsync(id)).Headline);
+        }
+    }
+
+    [Fact]
+    public async Task The_dashboard_lists_scheduled_pieces_by_date_and_the_latest_published()
+    {
+        var section = _content.Section();
+        var soon = _content.Article(section, "Programmé pour bientôt", status: ArticleStatus.Scheduled);
+        var later = _content.Article(section, "Programmé pour plus tard", status: ArticleStatus.Scheduled);
+        var live = _content.Article(section, "Tout juste publié", publishedAt: DateTime.UtcNow.AddMinutes(1));
+        var inReview = _content.Article(section, "Encore en relecture", status: ArticleStatus.Review);
+        (soon.PublishedAt, soon.ScheduledAt) = (null, DateTime.UtcNow.AddDays(300));
+        (later.PublishedAt, later.ScheduledAt) = (null, DateTime.UtcNow.AddDays(301));
+        inReview.PublishedAt = null;
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, section, soon, later, live, inReview));
+        var (editor, _) = await site.SignedInAsync(Roles.Editor);
+        using (editor)
+        {
+            var dashboard = await editor.GetDocumentAsync("/newsroom");
+            List<string> Links(string list) => dashboard.QuerySelectorAll($"section:has(#{list}) tbody a").Select(a => a.GetAttribute("href")!).ToList();
+
+            var scheduled = Links("scheduled");
+            Assert.Contains($"/newsroom/articles/{soon.Id}", scheduled);
+            Assert.True(scheduled.IndexOf($"/newsroom/articles/{soon.Id}") < scheduled.IndexOf($"/newsroom/articles/{later.Id}"));
+            var soonRow = dashboard.QuerySelectorAll("section:has(#scheduled) tbody tr").First(r => r.QuerySelector("a")!.GetAttribute("href") == $"/newsroom/articles/{soon.Id}");
+            Assert.Contains("programmé le", soonRow.Text(), StringComparison.Ordinal);
+
+            var published = Links("published");
+            Assert.Equal($"/newsroom/articles/{live.Id}", published[0]);
+            Assert.Contains("publié le", dashboard.QuerySelectorAll("section:has(#published) tbody tr")[0].Text(), StringComparison.Ordinal);
+
+            // Each piece in its own list only.
+            Assert.DoesNotContain($"/newsroom/articles/{live.Id}", scheduled);
+            Assert.DoesNotContain($"/newsroom/articles/{soon.Id}", published);
+            Assert.DoesNotContain($"/newsroom/articles/{inReview.Id}", scheduled.Concat(published));
+            Assert.Contains($"/newsroom/articles/{inReview.Id}", Links("review"));
+        }
+    }
+
+    [Fact]
     public async Task Every_save_keeps_a_revision_any_two_compare_and_an_old_one_restores()
     {
         var (section, author, _) = await SeedAsync();
@@ -357,19 +498,35 @@ public abstract class WorkflowTests(KiosqueFactory site)
             {
                 Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
             }
+            using (var third = await (await LoadAsync(editor, id)).Set("headline", "Le pont restera ouvert tout l’été").PostAsync(editor))
+            {
+                Assert.Equal(HttpStatusCode.Redirect, third.StatusCode);
+            }
             var list = await editor.GetDocumentAsync($"/newsroom/articles/{id}/revisions");
-            Assert.True(list.QuerySelectorAll("tbody tr").Length >= 2);
+            Assert.True(list.QuerySelectorAll("tbody tr").Length >= 3);
 
             var diff = await editor.GetDocumentAsync($"/newsroom/articles/{id}/revisions?de={first}&a={first + 1}");
             Assert.Contains(diff.QuerySelectorAll(".nr-diff del"), d => d.Text() == "sera fermé");
             Assert.Contains(diff.QuerySelectorAll(".nr-diff ins"), d => d.Text() == "restera ouvert");
             Assert.Contains(diff.QuerySelectorAll(".nr-diff ins"), d => d.Text().Contains("mairie", StringComparison.Ordinal));
 
+            // Any two versions compare, not only neighbours: the first against the third…
+            var across = await editor.GetDocumentAsync($"/newsroom/articles/{id}/revisions?de={first}&a={first + 2}");
+            Assert.Contains(across.QuerySelectorAll(".nr-diff del"), d => d.Text() == "sera fermé");
+            Assert.Contains(across.QuerySelectorAll(".nr-diff ins"), d => d.Text() == "restera ouvert tout l’été");
+            Assert.Contains(across.QuerySelectorAll(".nr-diff ins"), d => d.Text().Contains("mairie", StringComparison.Ordinal));
+            // …and the other way round, which reads as the undoing of those changes.
+            var backwards = await editor.GetDocumentAsync($"/newsroom/articles/{id}/revisions?de={first + 2}&a={first}");
+            Assert.Contains(backwards.QuerySelectorAll(".nr-diff del"), d => d.Text() == "restera ouvert tout l’été");
+            Assert.Contains(backwards.QuerySelectorAll(".nr-diff ins"), d => d.Text() == "sera fermé");
+            Assert.Contains(backwards.QuerySelectorAll(".nr-diff del"), d => d.Text().Contains("mairie", StringComparison.Ordinal));
+            Assert.DoesNotContain(backwards.QuerySelectorAll(".nr-diff ins"), d => d.Text().Contains("mairie", StringComparison.Ordinal));
+
             using var restore = await editor.PostFormAsync($"/newsroom/articles/{id}/revisions/{first}/restaurer");
             Assert.Equal(HttpStatusCode.Redirect, restore.StatusCode);
             var restored = await ArticleAsync(id);
             Assert.Equal("Le pont sera fermé", restored.Headline);
-            Assert.Equal(first + 2, restored.Version);
+            Assert.Equal(first + 3, restored.Version);
             Assert.Equal("Premier paragraphe.", ((ParagraphBlock)ArticleBody.Parse(restored.Body).Blocks[0]).Text);
             var kinds = await site.WithDbAsync(db => db.Revisions.Where(r => r.ArticleId == id).OrderBy(r => r.Version).Select(r => r.Kind).ToListAsync());
             Assert.Equal($"restore:{first}", kinds[^1]);
@@ -416,6 +573,19 @@ public abstract class WorkflowTests(KiosqueFactory site)
             using var taken = await (await LoadAsync(editor, otherId)).Set("slug", original).PostAsync(editor);
             Assert.Equal(HttpStatusCode.BadRequest, taken.StatusCode);
             Assert.Contains("utilise déjà cette adresse", (await Html.ParseAsync(taken)).QuerySelector(".nr-error").Text(), StringComparison.Ordinal);
+
+            // So is one of its old addresses, which still brings readers to it: no takeover.
+            using (var takeover = await (await LoadAsync(editor, otherId)).Set("slug", second).PostAsync(editor))
+            {
+                Assert.Equal(HttpStatusCode.BadRequest, takeover.StatusCode);
+                Assert.Contains("ancienne adresse d’un autre article", (await Html.ParseAsync(takeover)).QuerySelector(".nr-error").Text(), StringComparison.Ordinal);
+            }
+            using (var takeoverByScript = await (await LoadAsync(editor, otherId)).Set("slug", third).PostAsync(editor, script: true, kind: "autosave"))
+            {
+                Assert.Equal(HttpStatusCode.BadRequest, takeoverByScript.StatusCode);
+            }
+            Assert.Equal($"/article/{original}", (await reader.GetAsync($"/article/{second}")).Headers.Location!.OriginalString);
+            Assert.NotEqual(second, (await ArticleAsync(otherId)).Slug);
         }
     }
 
@@ -496,7 +666,11 @@ public abstract class WorkflowTests(KiosqueFactory site)
             var id = await WriteDraftAsync(editor, section, author, "Un article audité");
             using (var published = await ActAsync(editor, id, "publish")) { }
             var log = await admin.GetDocumentAsync("/newsroom/journal");
-            Assert.Contains(log.QuerySelectorAll("tbody tr"), row => row.Text().Contains("Éditrice Journalisée", StringComparison.Ordinal) && row.Text().Contains("article.publish", StringComparison.Ordinal) && row.Text().Contains($"#{id}", StringComparison.Ordinal));
+            // The action in words (its code stays on the row for scripts), who did it, on what.
+            var row = log.QuerySelectorAll("tbody tr[data-action='article.publish']").First(r => r.Text().Contains($"#{id}", StringComparison.Ordinal));
+            Assert.Equal("Éditrice Journalisée", row.Children[1].Text());
+            Assert.Equal("Publié", row.Children[2].Text());
+            Assert.DoesNotContain("article.publish", row.Text(), StringComparison.Ordinal);
 
             var newSlug = _content.Unique("rubrique-renommee");
             using var renamed = await admin.PostFormAsync($"/newsroom/rubriques/{section.Id}", ("name", "Société"), ("slug", newSlug), ("description", "Renommée."), ("position", "3"));
