@@ -74,8 +74,8 @@ base="http://127.0.0.1:$port"
 start_app() {
   local probe=$1; shift
   local t0; t0=$(now_ms)
-  # The environment docs/operations.md asks of production (glibc arenas, the GC's memory target).
-  (cd "$work" && MALLOC_ARENA_MAX=2 DOTNET_GCDTargetTCP=5 exec "$work/app/kiosque" --urls "$base" --contentRoot "$work/app" "--Kiosque:DataDirectory=$work/data" "--Kiosque:PublicUrl=https://journal.example" \
+  # MALLOC_ARENA_MAX=2, as docs/operations.md asks of production.
+  (cd "$work" && MALLOC_ARENA_MAX=2 exec "$work/app/kiosque" --urls "$base" --contentRoot "$work/app" "--Kiosque:DataDirectory=$work/data" "--Kiosque:PublicUrl=https://journal.example" \
       "--Logging:LogLevel:Default=Warning" "$@" >"$work/app.log" 2>&1) &
   app_pid=$!
   until curl -fso /dev/null "$base$probe"; do

@@ -4,7 +4,7 @@
 #
 #   bash bench/memory/run.sh                              # 100,000 articles, shipped settings
 #   BENCH_DATA=/tmp/dir bash bench/memory/run.sh          # reuse (or keep) a generated data folder
-#   bash bench/memory/run.sh "production:" "runtime-defaults:DOTNET_GCDTargetTCP=2"   # variants: label:VAR=value,...
+#   bash bench/memory/run.sh "shipped:" "no-cache:Kiosque__OutputCache=false"   # variants: label:VAR=value,...
 #
 # Settings (environment): ARTICLES (100000), REQUESTS (different article pages each variant serves,
 # 10000: more than the page cache holds, so it reaches its budget and evicts), CONNECTIONS (16).
@@ -63,13 +63,13 @@ kb() { awk -v k="$2" '$1 == k":" { print $2 }' "/proc/$1/$3"; }
 doublemapped_kb() { awk '/memfd:doublemapper/ { m = 1; next } /^[0-9a-f]+-[0-9a-f]+ / { m = 0 } m && $1 == "Rss:" { s += $2 } END { print s + 0 }' "/proc/$1/smaps"; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
-[ $# -gt 0 ] || set -- "production:"
+[ $# -gt 0 ] || set -- "shipped:"
 summary="$work/summary.txt"
 : >"$summary"
 for variant in "$@"; do
   label=${variant%%:*}; settings=${variant#*:}
-  # The production environment of docs/operations.md; a variant's settings come after and win.
-  envs=(MALLOC_ARENA_MAX=2 DOTNET_GCDTargetTCP=5)
+  # MALLOC_ARENA_MAX=2 as docs/operations.md asks of production; a variant's settings come after and win.
+  envs=(MALLOC_ARENA_MAX=2)
   if [ -n "$settings" ]; then IFS=, read -r -a extra <<<"$settings"; envs+=("${extra[@]}"); fi
   echo "== $label (${envs[*]}): $REQUESTS different article pages, $CONNECTIONS at a time"
   (cd "$work" && exec env "${envs[@]}" "$work/app/kiosque" --urls "$base" --contentRoot "$work/app" "--Kiosque:DataDirectory=$data" \

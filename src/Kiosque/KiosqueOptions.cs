@@ -32,6 +32,12 @@ public sealed class KiosqueOptions
     /// <summary>Memory the page cache may hold, in megabytes; least recently served pages go first.</summary>
     public int PageCacheMegabytes { get; set; } = 64;
 
+    /// <summary>
+    /// Read the search index through memory-mapped files instead of positioned reads: searches cost
+    /// less CPU, but the server's memory grows with the pages it serves (docs/performance.md, "Memory").
+    /// </summary>
+    public bool SearchMemoryMapped { get; set; }
+
     /// <summary>Seconds a cached page lives when no change evicts it sooner (a safety net).</summary>
     public int PageCacheLifetime { get; set; } = 3600;
 
