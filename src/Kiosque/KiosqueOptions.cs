@@ -30,7 +30,7 @@ public sealed class KiosqueOptions
     public bool OutputCache { get; set; } = true;
 
     /// <summary>Memory the page cache may hold, in megabytes; least recently served pages go first.</summary>
-    public int PageCacheMegabytes { get; set; } = 64;
+    public int PageCacheMegabytes { get; set; } = 32;
 
     /// <summary>
     /// Read the search index through memory-mapped files instead of positioned reads: searches cost
