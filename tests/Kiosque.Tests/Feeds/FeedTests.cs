@@ -302,6 +302,7 @@ public abstract class FeedTests(KiosqueFactory site)
             [$"/rubrique/{seeded.Section.Slug}"] = $"/rubrique/{seeded.Section.Slug}",
             [$"/theme/{seeded.Tag.Slug}"] = $"/theme/{seeded.Tag.Slug}",
             [$"/auteur/{seeded.First.Slug}"] = $"/auteur/{seeded.First.Slug}",
+            ["/recherche?q=journal"] = null,
             ["/nulle-part"] = null,
         };
         foreach (var (path, own) in pages)
