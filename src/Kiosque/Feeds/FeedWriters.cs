@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
 using System.Xml;
+using Kiosque.Media;
 using Kiosque.Site;
 
 namespace Kiosque.Feeds;
@@ -96,12 +97,14 @@ public static class FeedWriters
                 Element(xml, "content", "encoded", ContentNamespace, entry.ContentHtml);
                 if (entry.Hero is not null)
                 {
+                    // The file and its own size together: the medium's size is the original's.
+                    var hero = Picture.Source(entry.Hero);
                     xml.WriteStartElement("media", "content", MediaNamespace);
-                    xml.WriteAttributeString("url", feed.Absolute(entry.Hero.Url));
-                    xml.WriteAttributeString("type", ImageType(entry.Hero.FileName));
+                    xml.WriteAttributeString("url", feed.Absolute(hero.Url));
+                    xml.WriteAttributeString("type", ImageType(hero.Path));
                     xml.WriteAttributeString("medium", "image");
-                    xml.WriteAttributeString("width", entry.Hero.Width.ToString(CultureInfo.InvariantCulture));
-                    xml.WriteAttributeString("height", entry.Hero.Height.ToString(CultureInfo.InvariantCulture));
+                    xml.WriteAttributeString("width", hero.Width.ToString(CultureInfo.InvariantCulture));
+                    xml.WriteAttributeString("height", hero.Height.ToString(CultureInfo.InvariantCulture));
                     if (entry.Hero.Alt.Length > 0)
                     {
                         Element(xml, "media", "description", MediaNamespace, entry.Hero.Alt);
@@ -170,10 +173,11 @@ public static class FeedWriters
                 }
                 if (entry.Hero is not null)
                 {
+                    var hero = Picture.Source(entry.Hero);
                     xml.WriteStartElement("link");
                     xml.WriteAttributeString("rel", "enclosure");
-                    xml.WriteAttributeString("type", ImageType(entry.Hero.FileName));
-                    xml.WriteAttributeString("href", feed.Absolute(entry.Hero.Url));
+                    xml.WriteAttributeString("type", ImageType(hero.Path));
+                    xml.WriteAttributeString("href", feed.Absolute(hero.Url));
                     xml.WriteEndElement();
                 }
                 if (entry.Summary.Length > 0)
@@ -238,7 +242,7 @@ public static class FeedWriters
                 }
                 if (entry.Hero is not null)
                 {
-                    json.WriteString("image", feed.Absolute(entry.Hero.Url));
+                    json.WriteString("image", feed.Absolute(Picture.Source(entry.Hero).Url));
                 }
                 json.WriteString("date_published", format.Iso(entry.PublishedAt));
                 json.WriteString("date_modified", format.Iso(entry.UpdatedAt));
