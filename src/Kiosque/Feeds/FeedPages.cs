@@ -19,6 +19,7 @@ public sealed record FeedEntry(
     string Summary,
     DateTime PublishedAt,
     DateTime UpdatedAt,
+    DateTime CreatedAt,
     NavSection Section,
     MediaRef? Hero,
     IReadOnlyList<AuthorRef> Authors,
@@ -139,6 +140,7 @@ public static class FeedPages
                 a.Body,
                 PublishedAt = a.PublishedAt!.Value,
                 a.UpdatedAt,
+                a.CreatedAt,
                 Section = new NavSection(a.Section.Slug, a.Section.Name),
                 Hero = a.HeroMedia == null ? null : new MediaRef(a.HeroMedia.FileName, a.HeroMedia.Width, a.HeroMedia.Height, a.HeroMedia.Alt, a.HeroMedia.Caption, a.HeroMedia.Credit, a.HeroMedia.RenditionsPath, a.HeroMedia.CropsPath),
                 Authors = a.Authors.OrderBy(p => p.Position).Select(p => new AuthorRef(p.Author.Slug, p.Author.Name)).ToList(),
@@ -181,8 +183,8 @@ public static class FeedPages
                 html.Append("</ul>\n");
             }
             var summary = string.IsNullOrWhiteSpace(r.Standfirst) ? r.SeoDescription ?? "" : r.Standfirst;
-            var updated = r.UpdatedAt > r.PublishedAt ? r.UpdatedAt : r.PublishedAt;
-            return new FeedEntry(r.Id, url, r.Headline, summary, r.PublishedAt, updated, r.Section, r.Hero, r.Authors, r.Tags, html.ToString());
+            return new FeedEntry(r.Id, url, r.Headline, summary, r.PublishedAt, ArticleDates.Modified(r.PublishedAt, r.UpdatedAt), r.CreatedAt,
+                r.Section, r.Hero, r.Authors, r.Tags, html.ToString());
         }).ToList();
 
         var newest = entries.Count == 0 ? clock.GetUtcNow().UtcDateTime : entries.Max(e => e.UpdatedAt);

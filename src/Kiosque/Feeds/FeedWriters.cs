@@ -275,11 +275,13 @@ public static class FeedWriters
     }
 
     /// <summary>
-    /// A tag URI (RFC 4151) made of the site's host, the day of first publication and the
-    /// article's number: it never changes when the slug or headline does.
+    /// A tag URI (RFC 4151) made of the site's host, the day the article was created and its
+    /// number: none of them changes when the slug or headline is corrected or the piece is
+    /// republished under a new date, so readers never see one article as two. (The publication
+    /// date was used once, and a republished piece came back as a new item.)
     /// </summary>
     public static string EntryId(FeedDocument feed, FeedEntry entry) =>
-        $"tag:{new Uri(feed.Origin).Host},{entry.PublishedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}:article:{entry.Id.ToString(CultureInfo.InvariantCulture)}";
+        $"tag:{new Uri(feed.Origin).Host},{entry.CreatedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}:article:{entry.Id.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>RFC 822 date, as RSS 2.0 wants it.</summary>
     public static string Rfc822(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("r", CultureInfo.InvariantCulture);

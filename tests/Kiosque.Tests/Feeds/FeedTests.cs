@@ -332,6 +332,47 @@ public abstract class FeedTests(KiosqueFactory site)
     }
 
     [Fact]
+    public async Task An_entry_keeps_its_id_when_its_slug_changes_and_it_is_republished()
+    {
+        using var client = site.Reader();
+        var seeded = await SeedAsync();
+        var path = $"/rubrique/{seeded.Section.Slug}";
+        async Task<(string Rss, string Atom, string Json)> IdsAsync(string headline)
+        {
+            var rss = ReadRss((await GetAsync(client, path + "/rss.xml")).Body).Items.Single(i => i.Title.Text == headline).Id;
+            var atom = ReadAtom((await GetAsync(client, path + "/atom.xml")).Body).Items.Single(i => i.Title.Text == headline).Id;
+            var json = JsonDocument.Parse((await GetAsync(client, path + "/feed.json")).Body).RootElement.GetProperty("items").EnumerateArray()
+                .Single(i => i.GetProperty("title").GetString() == headline).GetProperty("id").GetString()!;
+            return (rss, atom, json);
+        }
+        var before = await IdsAsync(seeded.Older.Headline);
+        Assert.Equal(before.Rss, before.Atom);
+        Assert.Equal(before.Rss, before.Json);
+        Assert.Matches(@"^tag:journal\.test,\d{4}-\d{2}-\d{2}:article:" + seeded.Older.Id + "$", before.Rss);
+
+        // The headline and slug corrected, then the piece unpublished and republished days later.
+        await site.WithDbAsync(async db =>
+        {
+            var article = await db.Articles.FindAsync(seeded.Older.Id);
+            article!.Headline = "Un article plus ancien, corrigé";
+            article.Slug = _content.Unique("un-article-plus-ancien-corrige");
+            article.Status = ArticleStatus.Unpublished;
+            await db.SaveChangesAsync();
+        });
+        await site.WithDbAsync(async db =>
+        {
+            var article = await db.Articles.FindAsync(seeded.Older.Id);
+            article!.Status = ArticleStatus.Published;
+            article.PublishedAt = TestContent.Now.AddDays(3);
+            article.UpdatedAt = TestContent.Now.AddDays(3);
+            await db.SaveChangesAsync();
+        });
+
+        var after = await IdsAsync("Un article plus ancien, corrigé");
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
     public async Task Feed_readers_habits_redirect_to_the_rss_feed()
     {
         using var client = site.Reader();
