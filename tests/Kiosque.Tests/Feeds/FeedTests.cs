@@ -11,6 +11,7 @@ using Kiosque.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace Kiosque.Tests.Feeds;
@@ -403,30 +404,8 @@ public sealed class FeedPostgresTests(PostgresSite site) : FeedTests(site), ICla
 /// With <c>Kiosque:WebSubHub</c> set, every feed names the hub, and the hub (a real HTTP server on
 /// loopback, standing in for a public hub) is told which feeds changed when an article is published.
 /// </summary>
-public sealed class WebSubHubTests(WebSubHubTests.Site site) : IClassFixture<WebSubHubTests.Site>
+public abstract class WebSubHubTests(WebSubSite site)
 {
-    public sealed class Site : KiosqueFactory
-    {
-        public Site()
-            : this(TestHub.Start())
-        {
-        }
-
-        private Site(TestHub hub)
-            : base(DatabaseKind.Sqlite, new Dictionary<string, string?> { ["Kiosque:WebSubHub"] = hub.Url })
-        {
-            Hub = hub;
-        }
-
-        public TestHub Hub { get; }
-
-        public override async ValueTask DisposeAsync()
-        {
-            await base.DisposeAsync();
-            await Hub.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task Every_feed_format_names_the_configured_hub_and_itself()
     {
@@ -465,7 +444,76 @@ public sealed class WebSubHubTests(WebSubHubTests.Site site) : IClassFixture<Web
         Assert.Contains($"https://journal.test/theme/{tag.Slug}/atom.xml", topics);
         Assert.Contains($"https://journal.test/auteur/{author.Slug}/feed.json", topics);
     }
+
+    [Fact]
+    public async Task Moving_an_article_tells_the_hub_about_the_feeds_it_left_as_well()
+    {
+        var content = new TestContent();
+        var from = content.Section("Départ");
+        var to = content.Section("Arrivée");
+        var tag = content.Tag();
+        var article = content.Article(from, "Un article qui change de rubrique", tags: [tag]);
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, to));
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, article));
+        await site.Hub.WaitForTopicsAsync(t => t.Contains($"https://journal.test/rubrique/{from.Slug}/rss.xml"), TimeSpan.FromSeconds(10));
+
+        // Moved to another section and its tag removed: the old section's and tag's feeds lose it.
+        await site.WithDbAsync(async db =>
+        {
+            var saved = await db.Articles.Include(a => a.Tags).SingleAsync(a => a.Id == article.Id);
+            saved.SectionId = to.Id;
+            saved.Tags.Clear();
+            await db.SaveChangesAsync();
+        });
+        var topics = await site.Hub.WaitForTopicsAsync(t => t.Contains($"https://journal.test/rubrique/{to.Slug}/rss.xml"), TimeSpan.FromSeconds(10));
+
+        Assert.Contains($"https://journal.test/rubrique/{from.Slug}/rss.xml", topics);
+        Assert.Contains($"https://journal.test/rubrique/{from.Slug}/feed.json", topics);
+        Assert.Contains($"https://journal.test/theme/{tag.Slug}/atom.xml", topics);
+        Assert.Contains("https://journal.test/rss.xml", topics);
+
+        // Deleted: every feed it was in hears of it.
+        await site.WithDbAsync(async db =>
+        {
+            db.Articles.Remove(await db.Articles.SingleAsync(a => a.Id == article.Id));
+            await db.SaveChangesAsync();
+        });
+        topics = await site.Hub.WaitForTopicsAsync(t => t.Contains($"https://journal.test/rubrique/{to.Slug}/atom.xml"), TimeSpan.FromSeconds(10));
+        Assert.Contains("https://journal.test/feed.json", topics);
+    }
 }
+
+public sealed class WebSubHubSqliteTests(WebSubSqliteSite site) : WebSubHubTests(site), IClassFixture<WebSubSqliteSite>;
+
+public sealed class WebSubHubPostgresTests(WebSubPostgresSite site) : WebSubHubTests(site), IClassFixture<WebSubPostgresSite>;
+
+/// <summary>A site whose feeds name a hub (a <see cref="TestHub"/>) and which notifies it.</summary>
+public abstract class WebSubSite : KiosqueFactory
+{
+    protected WebSubSite(DatabaseKind kind)
+        : this(kind, TestHub.Start())
+    {
+    }
+
+    private WebSubSite(DatabaseKind kind, TestHub hub)
+        : base(kind, new Dictionary<string, string?> { ["Kiosque:WebSubHub"] = hub.Url })
+    {
+        Hub = hub;
+    }
+
+    public TestHub Hub { get; }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Hub.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class WebSubSqliteSite() : WebSubSite(DatabaseKind.Sqlite);
+
+public sealed class WebSubPostgresSite() : WebSubSite(DatabaseKind.Postgres);
 
 /// <summary>A WebSub hub on loopback that records the publish notifications it receives.</summary>
 public sealed class TestHub : IAsyncDisposable
