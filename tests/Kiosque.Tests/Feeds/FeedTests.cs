@@ -18,7 +18,7 @@ namespace Kiosque.Tests.Feeds;
 
 /// <summary>
 /// The feeds, read back the way aggregators read them: RSS and Atom with
-/// System.ServiceModel.Syndication, JSON Feed with System.Text.Json.
+/// System.ServiceModel.Syndication, JSON Feed checked against the JSON Schema of its specification.
 /// </summary>
 public abstract class FeedTests(KiosqueFactory site)
 {
@@ -188,7 +188,7 @@ public abstract class FeedTests(KiosqueFactory site)
         var (response, body) = await GetAsync(client, $"/rubrique/{seeded.Section.Slug}/feed.json");
 
         Assert.Equal("application/feed+json", response.Content.Headers.ContentType!.MediaType);
-        var feed = JsonDocument.Parse(body).RootElement;
+        var feed = JsonFeedSchema.Read(body);
         Assert.Equal("https://jsonfeed.org/version/1.1", feed.GetProperty("version").GetString());
         Assert.Equal($"{seeded.Section.Name} — Le Courrier du Delta", feed.GetProperty("title").GetString());
         Assert.Equal($"https://journal.test/rubrique/{seeded.Section.Slug}", feed.GetProperty("home_page_url").GetString());
@@ -227,7 +227,7 @@ public abstract class FeedTests(KiosqueFactory site)
         var tagFeed = ReadAtom((await GetAsync(client, $"/theme/{seeded.Tag.Slug}/atom.xml")).Body);
         Assert.Equal([seeded.Article.Headline, seeded.Older.Headline], tagFeed.Items.Select(i => i.Title.Text));
 
-        var authorFeed = JsonDocument.Parse((await GetAsync(client, $"/auteur/{seeded.Second.Slug}/feed.json")).Body).RootElement;
+        var authorFeed = JsonFeedSchema.Read((await GetAsync(client, $"/auteur/{seeded.Second.Slug}/feed.json")).Body);
         Assert.Equal([seeded.Article.Headline], authorFeed.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("title").GetString()));
         Assert.Equal($"{seeded.Second.Name} — Le Courrier du Delta", authorFeed.GetProperty("title").GetString());
 
@@ -278,7 +278,7 @@ public abstract class FeedTests(KiosqueFactory site)
         using var client = site.Reader();
         var seeded = await SeedAsync();
         var path = $"/auteur/{seeded.First.Slug}/feed.json";
-        Assert.Equal(2, JsonDocument.Parse((await GetAsync(client, path)).Body).RootElement.GetProperty("items").GetArrayLength());
+        Assert.Equal(2, JsonFeedSchema.Read((await GetAsync(client, path)).Body).GetProperty("items").GetArrayLength());
 
         await site.WithDbAsync(async db =>
         {
@@ -287,7 +287,7 @@ public abstract class FeedTests(KiosqueFactory site)
             await db.SaveChangesAsync();
         });
 
-        var items = JsonDocument.Parse((await GetAsync(client, path)).Body).RootElement.GetProperty("items");
+        var items = JsonFeedSchema.Read((await GetAsync(client, path)).Body).GetProperty("items");
         Assert.Equal([seeded.Older.Headline], items.EnumerateArray().Select(i => i.GetProperty("title").GetString()));
     }
 
@@ -342,7 +342,7 @@ public abstract class FeedTests(KiosqueFactory site)
         {
             var rss = ReadRss((await GetAsync(client, path + "/rss.xml")).Body).Items.Single(i => i.Title.Text == headline).Id;
             var atom = ReadAtom((await GetAsync(client, path + "/atom.xml")).Body).Items.Single(i => i.Title.Text == headline).Id;
-            var json = JsonDocument.Parse((await GetAsync(client, path + "/feed.json")).Body).RootElement.GetProperty("items").EnumerateArray()
+            var json = JsonFeedSchema.Read((await GetAsync(client, path + "/feed.json")).Body).GetProperty("items").EnumerateArray()
                 .Single(i => i.GetProperty("title").GetString() == headline).GetProperty("id").GetString()!;
             return (rss, atom, json);
         }
@@ -392,7 +392,7 @@ public abstract class FeedTests(KiosqueFactory site)
         await SeedAsync();
         var rss = XDocument.Load(new MemoryStream((await GetAsync(client, "/rss.xml")).Body));
         Assert.DoesNotContain(rss.Descendants(XName.Get("link", AtomNs)), l => l.Attribute("rel")?.Value == "hub");
-        Assert.False(JsonDocument.Parse((await GetAsync(client, "/feed.json")).Body).RootElement.TryGetProperty("hubs", out _));
+        Assert.False(JsonFeedSchema.Read((await GetAsync(client, "/feed.json")).Body).TryGetProperty("hubs", out _));
     }
 }
 
@@ -421,7 +421,7 @@ public abstract class WebSubHubTests(WebSubSite site)
         Assert.Equal(site.Hub.Url, atomLinks["hub"]);
         Assert.Equal("https://journal.test/atom.xml", atomLinks["self"]);
 
-        var json = JsonDocument.Parse(await client.GetStringAsync("/feed.json")).RootElement;
+        var json = JsonFeedSchema.Read(await client.GetByteArrayAsync("/feed.json"));
         Assert.Equal("WebSub", json.GetProperty("hubs")[0].GetProperty("type").GetString());
         Assert.Equal(site.Hub.Url, json.GetProperty("hubs")[0].GetProperty("url").GetString());
     }
