@@ -51,7 +51,8 @@ public static class FeedPages
     private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
 
     /// <param name="ListTag">The page-cache tag of the list the feed follows: a publish or move in it refreshes the feed.</param>
-    private sealed record Scope(string Title, string Description, string PagePath, IQueryable<Article> Articles, string ListTag);
+    /// <param name="Linked">For a tag or an author: the ids of its articles, from the link table (published or not).</param>
+    private sealed record Scope(string Title, string Description, string PagePath, IQueryable<Article> Articles, string ListTag, IQueryable<int>? Linked = null);
 
     public static Task<IResult> Site(HttpContext http, KiosqueDb db, FeedFormat feedFormat) =>
         ServeAsync(http, db, feedFormat, "/", (scopeDb, text, site, _) =>
@@ -79,7 +80,9 @@ public static class FeedPages
                 text["Feed.TagDescription", tag.Name, site.SiteName],
                 SiteFormat.TagPath(slug),
                 scopeDb.Published().Where(a => a.Tags.Any(t => t.TagId == tag.Id)),
-                PageTags.TagTag(tag.Id));
+                PageTags.TagTag(tag.Id),
+                // Ordered by the column the filter fixes: free, and EF Core wants an order before Take.
+                scopeDb.ArticleTags.Where(t => t.TagId == tag.Id).OrderBy(t => t.TagId).Select(t => t.ArticleId));
         });
 
     public static Task<IResult> Author(HttpContext http, KiosqueDb db, string slug, FeedFormat feedFormat) =>
@@ -91,7 +94,8 @@ public static class FeedPages
                 text["Feed.AuthorDescription", author.Name, site.SiteName],
                 SiteFormat.AuthorPath(slug),
                 scopeDb.Published().Where(a => a.Authors.Any(p => p.AuthorId == author.Id)),
-                PageTags.AuthorTag(author.Id));
+                PageTags.AuthorTag(author.Id),
+                scopeDb.ArticleAuthors.Where(p => p.AuthorId == author.Id).OrderBy(p => p.AuthorId).Select(p => p.ArticleId));
         });
 
     /// <summary>
@@ -129,7 +133,19 @@ public static class FeedPages
         var syndication = services.GetRequiredService<IOptions<SyndicationOptions>>().Value;
         var clock = services.GetRequiredService<TimeProvider>();
 
-        var rows = await scope.Articles.NewestFirst().Take(syndication.FeedSize)
+        var articles = scope.Articles;
+        if (scope.Linked is not null)
+        {
+            // A small tag or author: its few articles by id, from the link table's index. The
+            // walk down every published article that finds a busy list's newest in a few steps
+            // would cross the whole archive looking for a rare list's (see Sitemaps).
+            var linked = await scope.Linked.Take(syndication.SmallListSize + 1).ToListAsync(cancellationToken);
+            if (linked.Count <= syndication.SmallListSize)
+            {
+                articles = db.Published().Where(a => linked.Contains(a.Id));
+            }
+        }
+        var rows = await articles.NewestFirst().Take(syndication.FeedSize)
             .Select(a => new
             {
                 a.Id,
