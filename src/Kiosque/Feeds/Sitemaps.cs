@@ -184,6 +184,9 @@ public static class Sitemaps
             {
                 return null;
             }
+            // 50,000 entries: the address prefixes once, not per entry.
+            var articleBase = format.Absolute(http.Request, SiteFormat.ArticlePath(""));
+            var mediaBase = format.Absolute(http.Request, SiteFormat.MediaPath(""));
             return Xml(xml =>
             {
                 xml.WriteStartElement("urlset", SitemapNamespace);
@@ -191,11 +194,11 @@ public static class Sitemaps
                 foreach (var article in articles)
                 {
                     xml.WriteStartElement("url");
-                    xml.WriteElementString("loc", format.Absolute(http.Request, SiteFormat.ArticlePath(article.Slug)));
+                    xml.WriteElementString("loc", articleBase + article.Slug);
                     xml.WriteElementString("lastmod", format.Iso(ArticleDates.Modified(article.PublishedAt, article.UpdatedAt)));
                     if (article.Hero is not null)
                     {
-                        Image(xml, format.Absolute(http.Request, SiteFormat.MediaPath(article.Hero)));
+                        Image(xml, mediaBase + article.Hero);
                     }
                     xml.WriteEndElement();
                 }

@@ -271,6 +271,43 @@ public abstract class SitemapTests(KiosqueFactory site)
     }
 
     [Fact]
+    public async Task Sitemaps_go_gzipped_to_clients_that_accept_it_each_coding_with_its_own_etag()
+    {
+        using var client = site.Reader();
+        var section = _content.Section();
+        var article = _content.Article(section, "Un plan du site compressé");
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, article));
+        var path = $"/sitemaps/articles-{(article.Id - 1) / PageSize + 1}.xml";
+
+        using var plain = await client.GetAsync(path);
+        var plainBody = await plain.Content.ReadAsByteArrayAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.AcceptEncoding.ParseAdd("gzip, br");
+        using var gzipped = await client.SendAsync(request);
+
+        Assert.Empty(plain.Content.Headers.ContentEncoding);
+        Assert.Equal(["gzip"], gzipped.Content.Headers.ContentEncoding);
+        Assert.Contains("Accept-Encoding", gzipped.Headers.Vary);
+        using (var unzip = new System.IO.Compression.GZipStream(await gzipped.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress))
+        using (var copy = new MemoryStream())
+        {
+            await unzip.CopyToAsync(copy);
+            Assert.Equal(plainBody, copy.ToArray());
+        }
+        Assert.NotEqual(plain.Headers.ETag, gzipped.Headers.ETag);
+
+        using var again = new HttpRequestMessage(HttpMethod.Get, path);
+        again.Headers.AcceptEncoding.ParseAdd("gzip");
+        again.Headers.IfNoneMatch.Add(gzipped.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(again)).StatusCode);
+        using var refused = new HttpRequestMessage(HttpMethod.Get, path);
+        refused.Headers.AcceptEncoding.ParseAdd("gzip;q=0");
+        using var identity = await client.SendAsync(refused);
+        Assert.Empty(identity.Content.Headers.ContentEncoding);
+        Assert.Equal(plainBody, await identity.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task Sitemaps_answer_conditional_gets()
     {
         using var client = site.Reader();
