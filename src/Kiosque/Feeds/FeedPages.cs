@@ -142,7 +142,9 @@ public static class FeedPages
             var linked = await scope.Linked.Take(syndication.SmallListSize + 1).ToListAsync(cancellationToken);
             if (linked.Count <= syndication.SmallListSize)
             {
-                articles = db.Published().Where(a => linked.Contains(a.Id));
+                // Read by id (a subquery closed by Take), not by status: SQLite's sampled
+                // statistics would otherwise walk the status index over the whole archive.
+                articles = db.Articles.AsNoTracking().Where(a => linked.Contains(a.Id)).OrderBy(a => a.Id).Take(linked.Count).Published();
             }
         }
         var rows = await articles.NewestFirst().Take(syndication.FeedSize)

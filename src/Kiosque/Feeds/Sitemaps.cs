@@ -77,7 +77,7 @@ public static class Sitemaps
             for (var range = 0; (long)range * size < lastArticle; range++)
             {
                 var (first, last) = Bounds(range, size);
-                if (await db.Published().AnyAsync(a => a.Id >= first && a.Id <= last, cancellationToken))
+                if (await PublishedInRange(db, first, last).AnyAsync(cancellationToken))
                 {
                     articleRanges.Add(range + 1);
                 }
@@ -115,6 +115,16 @@ public static class Sitemaps
         unchangedSince: async (position, cancellationToken) => !await db.ContentChanges.AnyAsync(
             c => c.Id > position && ((c.Scope == ChangeScope.Article && c.Before != c.After) || c.Scope == ChangeScope.Tag), cancellationToken));
     }
+
+    /// <summary>
+    /// The published articles whose ids are <paramref name="first"/> to <paramref name="last"/>,
+    /// read along the primary key. The ids are picked in a subquery closed by Take, which the
+    /// database does not merge with the readers' filter: SQLite's sampled statistics (PRAGMA
+    /// optimize with an analysis limit) make the status index look selective, and each range
+    /// then cost a walk of that index over the whole archive (150 ms each at 1,000,000 articles).
+    /// </summary>
+    private static IQueryable<Article> PublishedInRange(KiosqueDb db, int first, int last) =>
+        db.Articles.AsNoTracking().Where(a => a.Id >= first && a.Id <= last).OrderBy(a => a.Id).Take(last - first + 1).Published();
 
     private static (int First, int Last) Bounds(int range, int size) =>
         ((int)Math.Min(int.MaxValue, (long)range * size + 1), (int)Math.Min(int.MaxValue, ((long)range + 1) * size));
@@ -177,7 +187,7 @@ public static class Sitemaps
         }
         return await cache.ServeAsync(http, db, "/sitemaps/articles-" + page, async cancellationToken =>
         {
-            var articles = await db.Published().Where(a => a.Id >= first && a.Id <= last).OrderBy(a => a.Id)
+            var articles = await PublishedInRange(db, first, last).OrderBy(a => a.Id)
                 .Select(a => new { a.Slug, a.UpdatedAt, PublishedAt = a.PublishedAt!.Value, Hero = a.HeroMedia == null ? null : a.HeroMedia.FileName })
                 .ToListAsync(cancellationToken);
             if (articles.Count == 0)
@@ -195,7 +205,7 @@ public static class Sitemaps
                 {
                     xml.WriteStartElement("url");
                     xml.WriteElementString("loc", articleBase + article.Slug);
-                    xml.WriteElementString("lastmod", format.Iso(ArticleDates.Modified(article.PublishedAt, article.UpdatedAt)));
+                    xml.WriteElementString("lastmod", Utc(ArticleDates.Modified(article.PublishedAt, article.UpdatedAt)));
                     if (article.Hero is not null)
                     {
                         Image(xml, mediaBase + article.Hero);
@@ -203,7 +213,7 @@ public static class Sitemaps
                     xml.WriteEndElement();
                 }
                 xml.WriteEndElement();
-            }, articles.Max(a => ArticleDates.Modified(a.PublishedAt, a.UpdatedAt)));
+            }, articles.Max(a => ArticleDates.Modified(a.PublishedAt, a.UpdatedAt)), articles.Count * 200);
         }, () => SitePages.NotFoundAsync(http, db, format, site, http.RequestAborted),
         // Only a change to an article of this id range changes this page.
         unchangedSince: async (position, cancellationToken) => !await db.ContentChanges.AnyAsync(
@@ -318,9 +328,12 @@ public static class Sitemaps
         return true;
     }
 
-    private static Rendered Xml(Action<XmlWriter> write, DateTime? lastModified)
+    /// <summary>A W3C date-time in UTC: the sortable format has a fast path, which counts at 50,000 entries a page.</summary>
+    private static string Utc(DateTime utc) => utc.ToString("s", CultureInfo.InvariantCulture) + "Z";
+
+    private static Rendered Xml(Action<XmlWriter> write, DateTime? lastModified, int expectedBytes = 0)
     {
-        using var stream = new MemoryStream();
+        using var stream = new MemoryStream(expectedBytes);
         using (var xml = XmlWriter.Create(stream, XmlSettings))
         {
             xml.WriteStartDocument();
