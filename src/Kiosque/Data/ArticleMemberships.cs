@@ -29,6 +29,24 @@ public static class ArticleMemberships
         return string.Join(' ', parts);
     }
 
+    /// <summary>The section, tag and author ids a memberships string names (none when it is empty or null).</summary>
+    public static (List<int> Sections, List<int> Tags, List<int> Authors) Lists(string? memberships)
+    {
+        var (sections, tags, authors) = (new List<int>(), new List<int>(), new List<int>());
+        foreach (var token in (memberships ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (list, prefix) = token.StartsWith(SectionPrefix, StringComparison.Ordinal) ? (sections, SectionPrefix)
+                : token.StartsWith(TagPrefix, StringComparison.Ordinal) ? (tags, TagPrefix)
+                : token.StartsWith(AuthorPrefix, StringComparison.Ordinal) ? (authors, AuthorPrefix)
+                : (null, "");
+            if (list is not null && int.TryParse(token.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+            {
+                list.Add(id);
+            }
+        }
+        return (sections, tags, authors);
+    }
+
     /// <summary>The memberships of these articles as the database holds them now; deleted ones are absent.</summary>
     public static async Task<Dictionary<int, string>> ReadAsync(KiosqueDb db, IReadOnlyCollection<int> articleIds, CancellationToken cancellationToken)
     {

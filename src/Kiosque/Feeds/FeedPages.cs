@@ -19,6 +19,7 @@ public sealed record FeedEntry(
     string Summary,
     DateTime PublishedAt,
     DateTime UpdatedAt,
+    DateTime CreatedAt,
     NavSection Section,
     MediaRef? Hero,
     IReadOnlyList<AuthorRef> Authors,
@@ -50,7 +51,8 @@ public static class FeedPages
     private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
 
     /// <param name="ListTag">The page-cache tag of the list the feed follows: a publish or move in it refreshes the feed.</param>
-    private sealed record Scope(string Title, string Description, string PagePath, IQueryable<Article> Articles, string ListTag);
+    /// <param name="Linked">For a tag or an author: the ids of its articles, from the link table (published or not).</param>
+    private sealed record Scope(string Title, string Description, string PagePath, IQueryable<Article> Articles, string ListTag, IQueryable<int>? Linked = null);
 
     public static Task<IResult> Site(HttpContext http, KiosqueDb db, FeedFormat feedFormat) =>
         ServeAsync(http, db, feedFormat, "/", (scopeDb, text, site, _) =>
@@ -78,7 +80,9 @@ public static class FeedPages
                 text["Feed.TagDescription", tag.Name, site.SiteName],
                 SiteFormat.TagPath(slug),
                 scopeDb.Published().Where(a => a.Tags.Any(t => t.TagId == tag.Id)),
-                PageTags.TagTag(tag.Id));
+                PageTags.TagTag(tag.Id),
+                // Ordered by the column the filter fixes: free, and EF Core wants an order before Take.
+                scopeDb.ArticleTags.Where(t => t.TagId == tag.Id).OrderBy(t => t.TagId).Select(t => t.ArticleId));
         });
 
     public static Task<IResult> Author(HttpContext http, KiosqueDb db, string slug, FeedFormat feedFormat) =>
@@ -90,7 +94,8 @@ public static class FeedPages
                 text["Feed.AuthorDescription", author.Name, site.SiteName],
                 SiteFormat.AuthorPath(slug),
                 scopeDb.Published().Where(a => a.Authors.Any(p => p.AuthorId == author.Id)),
-                PageTags.AuthorTag(author.Id));
+                PageTags.AuthorTag(author.Id),
+                scopeDb.ArticleAuthors.Where(p => p.AuthorId == author.Id).OrderBy(p => p.AuthorId).Select(p => p.ArticleId));
         });
 
     /// <summary>
@@ -128,7 +133,21 @@ public static class FeedPages
         var syndication = services.GetRequiredService<IOptions<SyndicationOptions>>().Value;
         var clock = services.GetRequiredService<TimeProvider>();
 
-        var rows = await scope.Articles.NewestFirst().Take(syndication.FeedSize)
+        var articles = scope.Articles;
+        if (scope.Linked is not null)
+        {
+            // A small tag or author: its few articles by id, from the link table's index. The
+            // walk down every published article that finds a busy list's newest in a few steps
+            // would cross the whole archive looking for a rare list's (see Sitemaps).
+            var linked = await scope.Linked.Take(syndication.SmallListSize + 1).ToListAsync(cancellationToken);
+            if (linked.Count <= syndication.SmallListSize)
+            {
+                // Read by id (a subquery closed by Take), not by status: SQLite's sampled
+                // statistics would otherwise walk the status index over the whole archive.
+                articles = db.Articles.AsNoTracking().Where(a => linked.Contains(a.Id)).OrderBy(a => a.Id).Take(linked.Count).Published();
+            }
+        }
+        var rows = await articles.NewestFirst().Take(syndication.FeedSize)
             .Select(a => new
             {
                 a.Id,
@@ -139,8 +158,9 @@ public static class FeedPages
                 a.Body,
                 PublishedAt = a.PublishedAt!.Value,
                 a.UpdatedAt,
+                a.CreatedAt,
                 Section = new NavSection(a.Section.Slug, a.Section.Name),
-                Hero = a.HeroMedia == null ? null : new MediaRef(a.HeroMedia.FileName, a.HeroMedia.Width, a.HeroMedia.Height, a.HeroMedia.Alt, a.HeroMedia.Caption, a.HeroMedia.Credit),
+                Hero = a.HeroMedia == null ? null : new MediaRef(a.HeroMedia.FileName, a.HeroMedia.Width, a.HeroMedia.Height, a.HeroMedia.Alt, a.HeroMedia.Caption, a.HeroMedia.Credit, a.HeroMedia.RenditionsPath, a.HeroMedia.CropsPath),
                 Authors = a.Authors.OrderBy(p => p.Position).Select(p => new AuthorRef(p.Author.Slug, p.Author.Name)).ToList(),
                 Tags = a.Tags.OrderBy(t => t.Tag.Name).Select(t => new TagRef(t.Tag.Slug, t.Tag.Name)).ToList(),
                 Corrections = a.Corrections.OrderBy(c => c.At).Select(c => new CorrectionNote(c.At, c.Text)).ToList(),
@@ -181,8 +201,8 @@ public static class FeedPages
                 html.Append("</ul>\n");
             }
             var summary = string.IsNullOrWhiteSpace(r.Standfirst) ? r.SeoDescription ?? "" : r.Standfirst;
-            var updated = r.UpdatedAt > r.PublishedAt ? r.UpdatedAt : r.PublishedAt;
-            return new FeedEntry(r.Id, url, r.Headline, summary, r.PublishedAt, updated, r.Section, r.Hero, r.Authors, r.Tags, html.ToString());
+            return new FeedEntry(r.Id, url, r.Headline, summary, r.PublishedAt, ArticleDates.Modified(r.PublishedAt, r.UpdatedAt), r.CreatedAt,
+                r.Section, r.Hero, r.Authors, r.Tags, html.ToString());
         }).ToList();
 
         var newest = entries.Count == 0 ? clock.GetUtcNow().UtcDateTime : entries.Max(e => e.UpdatedAt);

@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
 using System.Xml;
+using Kiosque.Media;
 using Kiosque.Site;
 
 namespace Kiosque.Feeds;
@@ -96,12 +97,14 @@ public static class FeedWriters
                 Element(xml, "content", "encoded", ContentNamespace, entry.ContentHtml);
                 if (entry.Hero is not null)
                 {
+                    // The file and its own size together: the medium's size is the original's.
+                    var hero = Picture.Source(entry.Hero);
                     xml.WriteStartElement("media", "content", MediaNamespace);
-                    xml.WriteAttributeString("url", feed.Absolute(entry.Hero.Url));
-                    xml.WriteAttributeString("type", ImageType(entry.Hero.FileName));
+                    xml.WriteAttributeString("url", feed.Absolute(hero.Url));
+                    xml.WriteAttributeString("type", ImageType(hero.Path));
                     xml.WriteAttributeString("medium", "image");
-                    xml.WriteAttributeString("width", entry.Hero.Width.ToString(CultureInfo.InvariantCulture));
-                    xml.WriteAttributeString("height", entry.Hero.Height.ToString(CultureInfo.InvariantCulture));
+                    xml.WriteAttributeString("width", hero.Width.ToString(CultureInfo.InvariantCulture));
+                    xml.WriteAttributeString("height", hero.Height.ToString(CultureInfo.InvariantCulture));
                     if (entry.Hero.Alt.Length > 0)
                     {
                         Element(xml, "media", "description", MediaNamespace, entry.Hero.Alt);
@@ -170,10 +173,11 @@ public static class FeedWriters
                 }
                 if (entry.Hero is not null)
                 {
+                    var hero = Picture.Source(entry.Hero);
                     xml.WriteStartElement("link");
                     xml.WriteAttributeString("rel", "enclosure");
-                    xml.WriteAttributeString("type", ImageType(entry.Hero.FileName));
-                    xml.WriteAttributeString("href", feed.Absolute(entry.Hero.Url));
+                    xml.WriteAttributeString("type", ImageType(hero.Path));
+                    xml.WriteAttributeString("href", feed.Absolute(hero.Url));
                     xml.WriteEndElement();
                 }
                 if (entry.Summary.Length > 0)
@@ -238,7 +242,7 @@ public static class FeedWriters
                 }
                 if (entry.Hero is not null)
                 {
-                    json.WriteString("image", feed.Absolute(entry.Hero.Url));
+                    json.WriteString("image", feed.Absolute(Picture.Source(entry.Hero).Url));
                 }
                 json.WriteString("date_published", format.Iso(entry.PublishedAt));
                 json.WriteString("date_modified", format.Iso(entry.UpdatedAt));
@@ -271,11 +275,13 @@ public static class FeedWriters
     }
 
     /// <summary>
-    /// A tag URI (RFC 4151) made of the site's host, the day of first publication and the
-    /// article's number: it never changes when the slug or headline does.
+    /// A tag URI (RFC 4151) made of the site's host, the day the article was created and its
+    /// number: none of them changes when the slug or headline is corrected or the piece is
+    /// republished under a new date, so readers never see one article as two. (The publication
+    /// date was used once, and a republished piece came back as a new item.)
     /// </summary>
     public static string EntryId(FeedDocument feed, FeedEntry entry) =>
-        $"tag:{new Uri(feed.Origin).Host},{entry.PublishedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}:article:{entry.Id.ToString(CultureInfo.InvariantCulture)}";
+        $"tag:{new Uri(feed.Origin).Host},{entry.CreatedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}:article:{entry.Id.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>RFC 822 date, as RSS 2.0 wants it.</summary>
     public static string Rfc822(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("r", CultureInfo.InvariantCulture);

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
 using Kiosque.Data;
+using Kiosque.Media;
 using Kiosque.Site;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
@@ -67,7 +68,7 @@ public static class OEmbed
                 a.Headline,
                 a.Standfirst,
                 PublishedAt = a.PublishedAt!.Value,
-                Hero = a.HeroMedia == null ? null : new { a.HeroMedia.FileName, a.HeroMedia.Width, a.HeroMedia.Height },
+                Hero = a.HeroMedia == null ? null : new MediaRef(a.HeroMedia.FileName, a.HeroMedia.Width, a.HeroMedia.Height, a.HeroMedia.Alt, a.HeroMedia.Caption, a.HeroMedia.Credit, a.HeroMedia.RenditionsPath, a.HeroMedia.CropsPath),
                 Authors = a.Authors.OrderBy(p => p.Position).Select(p => new AuthorRef(p.Author.Slug, p.Author.Name)).ToList(),
             })
             .FirstOrDefaultAsync(cancellationToken);
@@ -85,13 +86,15 @@ public static class OEmbed
             + (article.Standfirst.Length > 0 ? $"<p>{Encode(article.Standfirst)}</p>" : "")
             + $"<p>— <a href=\"{Encode(home)}\">{Encode(format.SiteName)}</a>, <time datetime=\"{format.Iso(article.PublishedAt)}\">{Encode(format.LongDate(article.PublishedAt))}</time></p></blockquote>";
         var first = article.Authors.FirstOrDefault();
+        // The file and its own size together: the medium's size is the original's, not the JPEG's.
+        var thumbnail = article.Hero is null ? null : Picture.Source(article.Hero);
         var response = new OEmbedResponse(
             "1.0", "rich", article.Headline,
             article.Authors.Count == 0 ? null : string.Join(", ", article.Authors.Select(a => a.Name)),
             first is null ? null : format.Absolute(http.Request, SiteFormat.AuthorPath(first.Slug)),
             options.Value.SiteName, home, 3600, html, width, null,
-            article.Hero is null ? null : format.Absolute(http.Request, SiteFormat.MediaPath(article.Hero.FileName)),
-            article.Hero?.Width, article.Hero?.Height);
+            thumbnail is null ? null : format.Absolute(http.Request, thumbnail.Url),
+            thumbnail?.Width, thumbnail?.Height);
         return Results.Json(response, contentType: "application/json; charset=utf-8");
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.IO.Compression;
 using System.Security.Cryptography;
 using Kiosque.Data;
 using Kiosque.Site;
@@ -16,17 +17,22 @@ public sealed record Rendered(byte[] Body, string ContentType, DateTime? LastMod
 /// log (<see cref="Content.ContentChange"/>), one indexed lookup per request: every save writes a
 /// row in the same transaction, so a publish on any node is seen by the next request on every node,
 /// with no window in which a stale feed is served and no purge message to lose.
+/// <para>
+/// Each document is kept gzipped too, and sent so to clients that accept it (crawlers do): a
+/// sitemap page of 50,000 URLs is 13 MB of XML but about 1 MB gzipped, so its copy stays in memory
+/// where the XML would not, and a second crawler's request costs no render.
+/// </para>
 /// </summary>
 public sealed class SyndicationCache(TimeProvider clock, SiteFormat format)
 {
     // Enough for every feed of a large newsroom; past it the cache starts again rather than growing without bound.
     private const int MaxEntries = 2000;
 
-    // A 50,000-URL sitemap is megabytes: its validators are kept (so 304s stay cheap), not its bytes,
-    // to keep the server's memory small.
+    // A 50,000-URL sitemap is megabytes: past this size only its gzipped copy is kept, to keep the
+    // server's memory small; a client that does not accept gzip gets it decompressed.
     private const int MaxCachedBody = 512 * 1024;
 
-    private sealed record Entry(long Version, DateTimeOffset? Expires, byte[]? Body, string ContentType, string ETag, DateTimeOffset? LastModified);
+    private sealed record Entry(long Version, DateTimeOffset? Expires, byte[]? Body, byte[] Gzip, string ContentType, string ETag, DateTimeOffset? LastModified);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
@@ -70,7 +76,7 @@ public sealed class SyndicationCache(TimeProvider clock, SiteFormat format)
                 // Unchanged bytes keep their date, so If-Modified-Since clients are not sent them again.
                 ? entry.LastModified
                 : Latest(rendered.LastModified, head?.At);
-            entry = new Entry(version, lifetime is null ? null : now + lifetime.Value, body.Length <= MaxCachedBody ? body : null, rendered.ContentType, etag, lastModified);
+            entry = new Entry(version, lifetime is null ? null : now + lifetime.Value, body.Length <= MaxCachedBody ? body : null, Compress(body), rendered.ContentType, etag, lastModified);
             if (_entries.Count >= MaxEntries)
             {
                 _entries.Clear();
@@ -79,7 +85,11 @@ public sealed class SyndicationCache(TimeProvider clock, SiteFormat format)
         }
 
         var response = http.Response;
-        response.Headers[HeaderNames.ETag] = entry.ETag;
+        var gzip = AcceptsGzip(http.Request);
+        // Each content coding is a representation of its own, with its own strong ETag (RFC 9110).
+        var sent = gzip ? entry.ETag[..^1] + "-gz\"" : entry.ETag;
+        response.Headers[HeaderNames.ETag] = sent;
+        response.Headers[HeaderNames.Vary] = HeaderNames.AcceptEncoding;
         if (entry.LastModified is DateTimeOffset modified)
         {
             response.Headers[HeaderNames.LastModified] = HeaderUtilities.FormatDate(modified);
@@ -87,21 +97,40 @@ public sealed class SyndicationCache(TimeProvider clock, SiteFormat format)
         // Caches may keep a copy but must ask again each time: a publish shows up at once, and
         // asking costs a 304.
         response.Headers[HeaderNames.CacheControl] = "public, no-cache";
-        if (NotModified(http.Request, entry.ETag, entry.LastModified))
+        if (NotModified(http.Request, sent, entry.LastModified))
         {
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
-        if (body is null && entry.Body is null)
+        if (gzip)
         {
-            // A large document whose bytes were not kept: render it again at the same version.
-            body = (await render(cancellationToken))?.Body;
-            if (body is null)
-            {
-                return await notFound();
-            }
+            response.Headers[HeaderNames.ContentEncoding] = "gzip";
+            return Results.Bytes(entry.Gzip, entry.ContentType);
         }
-        return Results.Bytes(body ?? entry.Body!, entry.ContentType);
+        return Results.Bytes(body ?? entry.Body ?? Decompress(entry.Gzip), entry.ContentType);
     }
+
+    private static byte[] Compress(byte[] body)
+    {
+        using var output = new MemoryStream(body.Length / 8 + 64);
+        // The fastest level: a 13 MB sitemap in tens of milliseconds, at about a tenth of its size.
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(body);
+        }
+        return output.ToArray();
+    }
+
+    private static byte[] Decompress(byte[] gzipped)
+    {
+        using var input = new GZipStream(new MemoryStream(gzipped), CompressionMode.Decompress);
+        using var output = new MemoryStream(gzipped.Length * 8);
+        input.CopyTo(output);
+        return output.ToArray();
+    }
+
+    private static bool AcceptsGzip(HttpRequest request) =>
+        request.GetTypedHeaders().AcceptEncoding.Any(e =>
+            (e.Value.Equals("gzip", StringComparison.OrdinalIgnoreCase) || e.Value.Equals("*", StringComparison.Ordinal)) && e.Quality is not 0);
 
     private static DateTimeOffset? Latest(DateTime? shown, DateTime? changed)
     {

@@ -2,7 +2,7 @@ namespace Kiosque.Feeds;
 
 /// <summary>
 /// The syndication settings, read from the same <c>Kiosque</c> section as <see cref="KiosqueOptions"/>
-/// (<c>Kiosque:WebSubHub</c>, <c>Kiosque:FeedSize</c>, <c>Kiosque:SitemapPageSize</c>).
+/// (<c>Kiosque:WebSubHub</c>, <c>Kiosque:FeedSize</c>, <c>Kiosque:SitemapPageSize</c>, <c>Kiosque:SmallListSize</c>).
 /// </summary>
 public sealed class SyndicationOptions
 {
@@ -17,6 +17,13 @@ public sealed class SyndicationOptions
 
     /// <summary>URLs per sitemap page; lower only to test paging without 50,001 articles.</summary>
     public int SitemapPageSize { get; set; } = MaxSitemapPageSize;
+
+    /// <summary>
+    /// Tags and authors with at most this many articles are read from their link table's index,
+    /// bigger ones by walking the published articles newest first (see <see cref="Sitemaps"/>);
+    /// lower only to test the big lists' queries without a thousand articles.
+    /// </summary>
+    public int SmallListSize { get; set; } = 1000;
 
     public Uri? WebSubHubUri => string.IsNullOrWhiteSpace(WebSubHub) ? null : new Uri(WebSubHub);
 

@@ -45,38 +45,55 @@ public sealed partial class WebSubNotifier(IServiceScopeFactory scopes, IOptions
             return;
         }
         var topics = await AffectedFeedsAsync(changes, cancellationToken);
-        _pending.Writer.TryWrite(topics);
+        if (topics.Count > 0)
+        {
+            _pending.Writer.TryWrite(topics);
+        }
     }
 
-    /// <summary>The site's feeds, and those of every section, tag and author the changed articles belong to.</summary>
+    /// <summary>
+    /// The site's feeds, and those of every section, tag and author a changed article was listed
+    /// in just before the change or is listed in after it: the lists it left change too (a move
+    /// to another section, a removed tag, an unpublication or a deletion). Both are read from the
+    /// change log's rows (<see cref="ArticleMemberships"/>, recorded in the change's transaction,
+    /// the same record the page cache evicts by), since the database no longer knows the old ones.
+    /// </summary>
     private async Task<IReadOnlyCollection<string>> AffectedFeedsAsync(IReadOnlyList<ContentChange> changes, CancellationToken cancellationToken)
     {
-        var pages = new HashSet<string>(StringComparer.Ordinal) { "/" };
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<KiosqueDb>();
-        // Whatever the article's status now: unpublishing changes these feeds too.
-        var articleIds = IdsOf(changes, ChangeScope.Article);
-        if (articleIds.Count > 0)
+        var pages = new HashSet<string>(StringComparer.Ordinal);
+        var sections = new HashSet<int>();
+        var tags = new HashSet<int>();
+        var authors = new HashSet<int>();
+        foreach (var change in changes.Where(c => c.Scope == ChangeScope.Article))
         {
-            var lists = await db.Articles.AsNoTracking().Where(a => articleIds.Contains(a.Id))
-                .Select(a => new
-                {
-                    Section = a.Section.Slug,
-                    Tags = a.Tags.Select(t => t.Tag.Slug).ToList(),
-                    Authors = a.Authors.Select(p => p.Author.Slug).ToList(),
-                })
-                .AsSplitQuery().ToListAsync(cancellationToken);
-            foreach (var list in lists)
+            foreach (var memberships in new[] { change.Before, change.After })
             {
-                pages.Add(SiteFormat.SectionPath(list.Section));
-                pages.UnionWith(list.Tags.Select(SiteFormat.TagPath));
-                pages.UnionWith(list.Authors.Select(SiteFormat.AuthorPath));
+                var lists = ArticleMemberships.Lists(memberships);
+                sections.UnionWith(lists.Sections);
+                tags.UnionWith(lists.Tags);
+                authors.UnionWith(lists.Authors);
             }
         }
-        // A renamed section, tag or author changes the title of its feed.
-        var sections = IdsOf(changes, ChangeScope.Section);
-        var tags = IdsOf(changes, ChangeScope.Tag);
-        var authors = IdsOf(changes, ChangeScope.Author);
+        if (sections.Count > 0)
+        {
+            // Listed somewhere before or after: the site's own feeds changed too. (A draft's
+            // edits change no feed.)
+            pages.Add("/");
+        }
+        // A renamed section, tag or author changes the title of its feed, and the categories and
+        // bylines of entries in the site's feeds.
+        foreach (var change in changes.Where(c => !c.Deleted && c.Scope is ChangeScope.Section or ChangeScope.Tag or ChangeScope.Author))
+        {
+            (change.Scope switch { ChangeScope.Section => sections, ChangeScope.Tag => tags, _ => authors }).Add(change.EntityId);
+            pages.Add("/");
+        }
+        if (pages.Count == 0)
+        {
+            return [];
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KiosqueDb>();
+        // Lists deleted since have no feed any more and are not found here.
         if (sections.Count > 0)
         {
             pages.UnionWith((await db.Sections.AsNoTracking().Where(s => sections.Contains(s.Id)).Select(s => s.Slug).ToListAsync(cancellationToken)).Select(SiteFormat.SectionPath));
@@ -92,9 +109,6 @@ public sealed partial class WebSubNotifier(IServiceScopeFactory scopes, IOptions
         var origin = site.Value.PublicUrl!.TrimEnd('/');
         return pages.SelectMany(page => FeedPaths.Formats.Select(format => origin + FeedPaths.For(page, format))).ToList();
     }
-
-    private static List<int> IdsOf(IReadOnlyList<ContentChange> changes, ChangeScope scope) =>
-        changes.Where(c => c.Scope == scope && !c.Deleted).Select(c => c.EntityId).Distinct().ToList();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

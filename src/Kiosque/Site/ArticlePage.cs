@@ -31,7 +31,11 @@ public sealed record ArticleView(
     NavSection Section,
     IReadOnlyList<TagRef> Tags,
     IReadOnlyList<ArticleCard> Related,
-    string Url);
+    string Url)
+{
+    /// <summary>What <c>article:modified_time</c> and JSON-LD <c>dateModified</c> both say (<see cref="ArticleDates"/>).</summary>
+    public DateTime ModifiedAt => UpdatedAt ?? PublishedAt;
+}
 
 public static class ArticlePage
 {
@@ -39,9 +43,6 @@ public static class ArticlePage
 
     /// <summary>How long a render waits for the search index to apply the change that evicted it.</summary>
     private static readonly TimeSpan RelatedPatience = TimeSpan.FromSeconds(2);
-
-    /// <summary>Edits within this span of publication are not worth an "updated" line.</summary>
-    private static readonly TimeSpan UpdateThreshold = TimeSpan.FromMinutes(5);
 
     /// <summary>GET /article/{slug}: published articles only; an old slug answers 301, anything else 404.</summary>
     public static async Task<IResult> Get(string slug, HttpContext http, KiosqueDb db, SiteFormat format, BodyRenderer renderer, IOptions<KiosqueOptions> options, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken) =>
@@ -90,7 +91,7 @@ public static class ArticlePage
             article.SectionId, article.Section.Slug, article.Tags.Select(t => (t.TagId, t.Slug)).ToList(), cancellationToken);
 
         var url = format.Absolute(http.Request, SiteFormat.ArticlePath(article.Slug));
-        var updated = article.UpdatedAt - article.PublishedAt > UpdateThreshold ? article.UpdatedAt : (DateTime?)null;
+        var updated = ArticleDates.Updated(article.PublishedAt, article.UpdatedAt);
         var view = new ArticleView(
             article.Id, article.Slug, article.Kicker, article.Headline, article.Standfirst, article.Authors,
             article.PublishedAt, updated, article.Hero, renderer.ToHtml(body, refs), article.Corrections,
@@ -111,7 +112,7 @@ public static class ArticlePage
             Properties =
             [
                 new("article:published_time", format.Iso(article.PublishedAt)),
-                new("article:modified_time", format.Iso(article.UpdatedAt)),
+                new("article:modified_time", format.Iso(view.ModifiedAt)),
                 .. article.Authors.Select(a => new KeyValuePair<string, string>("article:author", format.Absolute(http.Request, SiteFormat.AuthorPath(a.Slug)))),
                 new("article:section", article.Section.Name),
                 .. article.Tags.Select(t => new KeyValuePair<string, string>("article:tag", t.Name)),

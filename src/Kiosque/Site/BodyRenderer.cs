@@ -87,9 +87,11 @@ public sealed partial class BodyRenderer(IStringLocalizer<SharedResource> text)
         html.Append("<figure class=\"").Append(cssClass).Append("\">");
         if (absoluteBase is not null)
         {
-            // A feed reader lays the HTML out its own way: one plain image at an absolute address.
-            html.Append("<img src=\"").Append(Html.Encode(Link(media.Url, absoluteBase)))
-                .Append("\" width=\"").Append(media.Width).Append("\" height=\"").Append(media.Height)
+            // A feed reader lays the HTML out its own way: one plain image at an absolute address,
+            // with that file's own size (the medium's size is the original's, not the JPEG's).
+            var source = Picture.Source(media);
+            html.Append("<img src=\"").Append(Html.Encode(Link(source.Url, absoluteBase)))
+                .Append("\" width=\"").Append(source.Width).Append("\" height=\"").Append(source.Height)
                 .Append("\" alt=\"").Append(Html.Encode(alt)).Append("\">");
         }
         else

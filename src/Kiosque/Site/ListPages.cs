@@ -2,6 +2,7 @@ using Kiosque.Caching;
 using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Feeds;
+using Kiosque.Media;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
@@ -91,12 +92,15 @@ public static class ListPages
         var title = page == 1 ? $"{header.Title} — {options.Value.SiteName}" : $"{header.Title} ({page}/{list.PageCount}) — {options.Value.SiteName}";
         var origin = format.Absolute(http.Request, "");
         var url = format.Absolute(http.Request, SiteFormat.WithPage(path, page));
+        // The whole portrait (the JPEG made at upload) with that file's own size; a 16:9 crop
+        // could cut the face.
+        var photo = header.Photo is null ? null : Picture.Source(header.Photo);
         var meta = new PageMeta(title, string.IsNullOrWhiteSpace(header.Description) ? header.FallbackDescription : header.Description, url)
         {
             OgType = header.OgType,
-            ImageUrl = header.Photo is null ? null : origin + header.Photo.Url,
-            ImageWidth = header.Photo?.Width,
-            ImageHeight = header.Photo?.Height,
+            ImageUrl = photo is null ? null : origin + photo.Url,
+            ImageWidth = photo?.Width,
+            ImageHeight = photo?.Height,
             ImageAlt = header.Photo?.Alt,
             Breadcrumbs = [new(options.Value.SiteName, origin + "/"), new(header.Title, url)],
             Feeds = FeedLinks.For(header.Title, path, origin, text),

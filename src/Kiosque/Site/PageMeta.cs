@@ -6,8 +6,17 @@ public sealed record NavSection(string Slug, string Name);
 public sealed record FeedLink(string Title, string Url, string ContentType, string FormatName);
 
 /// <summary>What the layout puts in the head of a page: title, description, canonical URL, social cards.</summary>
-public sealed record PageMeta(string Title, string? Description, string CanonicalUrl)
+/// <param name="Url">The page's own absolute URL: its canonical URL, unless <see cref="NotFound"/>.</param>
+public sealed record PageMeta(string Title, string? Description, string Url)
 {
+    /// <summary>
+    /// A 404 claims no canonical URL (and no <c>og:url</c>): naming one would tell search engines
+    /// that the missing address is a copy of that page.
+    /// </summary>
+    public bool NotFound { get; init; }
+
+    public string? CanonicalUrl => NotFound ? null : Url;
+
     public string OgType { get; init; } = "website";
 
     /// <summary>The page's own picture; pages without one are shown with the newsroom's logo.</summary>
@@ -35,8 +44,8 @@ public sealed record PageMeta(string Title, string? Description, string Canonica
 
     public bool NoIndex { get; init; }
 
-    /// <summary>Scheme, host and port of the canonical URL, for absolute links the layout builds itself.</summary>
-    public string Origin => new Uri(CanonicalUrl).GetLeftPart(UriPartial.Authority);
+    /// <summary>Scheme, host and port of the page's URL, for absolute links the layout builds itself.</summary>
+    public string Origin => new Uri(Url).GetLeftPart(UriPartial.Authority);
 }
 
 /// <summary>Everything the layout needs besides the page itself.</summary>

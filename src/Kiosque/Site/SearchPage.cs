@@ -113,7 +113,7 @@ public static class SearchPage
             results?.Total ?? 0, results?.PageCount ?? 1);
 
         var title = form.Query.Length > 0 ? text["Search.TitleFor", form.Query].Value : text["Search.Title"].Value;
-        var meta = new PageMeta($"{title} — {options.Value.SiteName}", null, format.Absolute(http.Request, form.Url()))
+        var meta = new PageMeta($"{title} — {options.Value.SiteName}", text["Search.Description", options.Value.SiteName], format.Absolute(http.Request, form.Url()))
         {
             // Result pages are endless and change all the time: not for search engines.
             NoIndex = true,

@@ -69,7 +69,7 @@ public static class SitePages
         }
         var latest = await db.Published().NewestFirst().Take(5).ToCards().ToListAsync(cancellationToken);
         var text = http.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<SharedResource>>();
-        var meta = new PageMeta($"{text["NotFound.Title"]} — {options.Value.SiteName}", null, format.Absolute(http.Request, "/")) { NoIndex = true };
+        var meta = new PageMeta($"{text["NotFound.Title"]} — {options.Value.SiteName}", null, format.Absolute(http.Request, "/")) { NoIndex = true, NotFound = true };
         var chrome = new Chrome(meta, await db.NavSectionsAsync(http, cancellationToken));
         return Render<NotFoundPage>(new { Chrome = chrome, Latest = latest }, StatusCodes.Status404NotFound);
     }

@@ -32,20 +32,17 @@ public static class StructuredData
         ["@id"] = origin + "/#organization",
         ["name"] = siteName,
         ["url"] = origin + "/",
-        ["logo"] = new Dictionary<string, object>
-        {
-            ["@type"] = "ImageObject",
-            ["url"] = origin + SiteBrand.LogoPath,
-            ["width"] = SiteBrand.LogoWidth,
-            ["height"] = SiteBrand.LogoHeight,
-        },
+        ["logo"] = Logo(origin),
     };
 
-    /// <summary>
-    /// The images of an article for JSON-LD. Google wants 16:9, 4:3 and 1:1 versions: each crop
-    /// the media library makes is one more ImageObject in this list; for now it holds the hero
-    /// as uploaded.
-    /// </summary>
+    private static Dictionary<string, object> Logo(string origin) => new()
+    {
+        ["@type"] = "ImageObject",
+        ["url"] = origin + SiteBrand.LogoPath,
+        ["width"] = SiteBrand.LogoWidth,
+        ["height"] = SiteBrand.LogoHeight,
+    };
+
     /// <summary>16:9, 4:3 and 1:1 crops around the focal point: the shapes search engines pick from.</summary>
     public static List<Dictionary<string, object>> ArticleImages(MediaRef hero, string origin) =>
         Kiosque.Media.Picture.StructuredData(hero).Select(image => new Dictionary<string, object>
@@ -68,7 +65,7 @@ public static class StructuredData
             ["headline"] = article.Headline,
             ["description"] = description,
             ["datePublished"] = format.Iso(article.PublishedAt),
-            ["dateModified"] = format.Iso(article.UpdatedAt ?? article.PublishedAt),
+            ["dateModified"] = format.Iso(article.ModifiedAt),
             ["author"] = article.Authors.Select(a => new Dictionary<string, string>
             {
                 ["@type"] = "Person",
@@ -81,10 +78,8 @@ public static class StructuredData
             ["inLanguage"] = options.Culture,
             ["publisher"] = Publisher(origin, options.SiteName),
         };
-        if (article.Hero is not null)
-        {
-            data["image"] = ArticleImages(article.Hero, origin);
-        }
+        // Google requires an image on a NewsArticle: a piece without a hero is shown with the logo.
+        data["image"] = article.Hero is null ? new List<Dictionary<string, object>> { Logo(origin) } : ArticleImages(article.Hero, origin);
         return Serialize(data);
     }
 

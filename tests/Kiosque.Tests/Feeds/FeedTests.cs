@@ -11,13 +11,14 @@ using Kiosque.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace Kiosque.Tests.Feeds;
 
 /// <summary>
 /// The feeds, read back the way aggregators read them: RSS and Atom with
-/// System.ServiceModel.Syndication, JSON Feed with System.Text.Json.
+/// System.ServiceModel.Syndication, JSON Feed checked against the JSON Schema of its specification.
 /// </summary>
 public abstract class FeedTests(KiosqueFactory site)
 {
@@ -187,7 +188,7 @@ public abstract class FeedTests(KiosqueFactory site)
         var (response, body) = await GetAsync(client, $"/rubrique/{seeded.Section.Slug}/feed.json");
 
         Assert.Equal("application/feed+json", response.Content.Headers.ContentType!.MediaType);
-        var feed = JsonDocument.Parse(body).RootElement;
+        var feed = JsonFeedSchema.Read(body);
         Assert.Equal("https://jsonfeed.org/version/1.1", feed.GetProperty("version").GetString());
         Assert.Equal($"{seeded.Section.Name} — Le Courrier du Delta", feed.GetProperty("title").GetString());
         Assert.Equal($"https://journal.test/rubrique/{seeded.Section.Slug}", feed.GetProperty("home_page_url").GetString());
@@ -226,7 +227,7 @@ public abstract class FeedTests(KiosqueFactory site)
         var tagFeed = ReadAtom((await GetAsync(client, $"/theme/{seeded.Tag.Slug}/atom.xml")).Body);
         Assert.Equal([seeded.Article.Headline, seeded.Older.Headline], tagFeed.Items.Select(i => i.Title.Text));
 
-        var authorFeed = JsonDocument.Parse((await GetAsync(client, $"/auteur/{seeded.Second.Slug}/feed.json")).Body).RootElement;
+        var authorFeed = JsonFeedSchema.Read((await GetAsync(client, $"/auteur/{seeded.Second.Slug}/feed.json")).Body);
         Assert.Equal([seeded.Article.Headline], authorFeed.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("title").GetString()));
         Assert.Equal($"{seeded.Second.Name} — Le Courrier du Delta", authorFeed.GetProperty("title").GetString());
 
@@ -277,7 +278,7 @@ public abstract class FeedTests(KiosqueFactory site)
         using var client = site.Reader();
         var seeded = await SeedAsync();
         var path = $"/auteur/{seeded.First.Slug}/feed.json";
-        Assert.Equal(2, JsonDocument.Parse((await GetAsync(client, path)).Body).RootElement.GetProperty("items").GetArrayLength());
+        Assert.Equal(2, JsonFeedSchema.Read((await GetAsync(client, path)).Body).GetProperty("items").GetArrayLength());
 
         await site.WithDbAsync(async db =>
         {
@@ -286,7 +287,7 @@ public abstract class FeedTests(KiosqueFactory site)
             await db.SaveChangesAsync();
         });
 
-        var items = JsonDocument.Parse((await GetAsync(client, path)).Body).RootElement.GetProperty("items");
+        var items = JsonFeedSchema.Read((await GetAsync(client, path)).Body).GetProperty("items");
         Assert.Equal([seeded.Older.Headline], items.EnumerateArray().Select(i => i.GetProperty("title").GetString()));
     }
 
@@ -302,6 +303,7 @@ public abstract class FeedTests(KiosqueFactory site)
             [$"/rubrique/{seeded.Section.Slug}"] = $"/rubrique/{seeded.Section.Slug}",
             [$"/theme/{seeded.Tag.Slug}"] = $"/theme/{seeded.Tag.Slug}",
             [$"/auteur/{seeded.First.Slug}"] = $"/auteur/{seeded.First.Slug}",
+            ["/recherche?q=journal"] = null,
             ["/nulle-part"] = null,
         };
         foreach (var (path, own) in pages)
@@ -331,6 +333,47 @@ public abstract class FeedTests(KiosqueFactory site)
     }
 
     [Fact]
+    public async Task An_entry_keeps_its_id_when_its_slug_changes_and_it_is_republished()
+    {
+        using var client = site.Reader();
+        var seeded = await SeedAsync();
+        var path = $"/rubrique/{seeded.Section.Slug}";
+        async Task<(string Rss, string Atom, string Json)> IdsAsync(string headline)
+        {
+            var rss = ReadRss((await GetAsync(client, path + "/rss.xml")).Body).Items.Single(i => i.Title.Text == headline).Id;
+            var atom = ReadAtom((await GetAsync(client, path + "/atom.xml")).Body).Items.Single(i => i.Title.Text == headline).Id;
+            var json = JsonFeedSchema.Read((await GetAsync(client, path + "/feed.json")).Body).GetProperty("items").EnumerateArray()
+                .Single(i => i.GetProperty("title").GetString() == headline).GetProperty("id").GetString()!;
+            return (rss, atom, json);
+        }
+        var before = await IdsAsync(seeded.Older.Headline);
+        Assert.Equal(before.Rss, before.Atom);
+        Assert.Equal(before.Rss, before.Json);
+        Assert.Matches(@"^tag:journal\.test,\d{4}-\d{2}-\d{2}:article:" + seeded.Older.Id + "$", before.Rss);
+
+        // The headline and slug corrected, then the piece unpublished and republished days later.
+        await site.WithDbAsync(async db =>
+        {
+            var article = await db.Articles.FindAsync(seeded.Older.Id);
+            article!.Headline = "Un article plus ancien, corrigé";
+            article.Slug = _content.Unique("un-article-plus-ancien-corrige");
+            article.Status = ArticleStatus.Unpublished;
+            await db.SaveChangesAsync();
+        });
+        await site.WithDbAsync(async db =>
+        {
+            var article = await db.Articles.FindAsync(seeded.Older.Id);
+            article!.Status = ArticleStatus.Published;
+            article.PublishedAt = TestContent.Now.AddDays(3);
+            article.UpdatedAt = TestContent.Now.AddDays(3);
+            await db.SaveChangesAsync();
+        });
+
+        var after = await IdsAsync("Un article plus ancien, corrigé");
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
     public async Task Feed_readers_habits_redirect_to_the_rss_feed()
     {
         using var client = site.Reader();
@@ -349,7 +392,7 @@ public abstract class FeedTests(KiosqueFactory site)
         await SeedAsync();
         var rss = XDocument.Load(new MemoryStream((await GetAsync(client, "/rss.xml")).Body));
         Assert.DoesNotContain(rss.Descendants(XName.Get("link", AtomNs)), l => l.Attribute("rel")?.Value == "hub");
-        Assert.False(JsonDocument.Parse((await GetAsync(client, "/feed.json")).Body).RootElement.TryGetProperty("hubs", out _));
+        Assert.False(JsonFeedSchema.Read((await GetAsync(client, "/feed.json")).Body).TryGetProperty("hubs", out _));
     }
 }
 
@@ -361,30 +404,8 @@ public sealed class FeedPostgresTests(PostgresSite site) : FeedTests(site), ICla
 /// With <c>Kiosque:WebSubHub</c> set, every feed names the hub, and the hub (a real HTTP server on
 /// loopback, standing in for a public hub) is told which feeds changed when an article is published.
 /// </summary>
-public sealed class WebSubHubTests(WebSubHubTests.Site site) : IClassFixture<WebSubHubTests.Site>
+public abstract class WebSubHubTests(WebSubSite site)
 {
-    public sealed class Site : KiosqueFactory
-    {
-        public Site()
-            : this(TestHub.Start())
-        {
-        }
-
-        private Site(TestHub hub)
-            : base(DatabaseKind.Sqlite, new Dictionary<string, string?> { ["Kiosque:WebSubHub"] = hub.Url })
-        {
-            Hub = hub;
-        }
-
-        public TestHub Hub { get; }
-
-        public override async ValueTask DisposeAsync()
-        {
-            await base.DisposeAsync();
-            await Hub.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task Every_feed_format_names_the_configured_hub_and_itself()
     {
@@ -400,7 +421,7 @@ public sealed class WebSubHubTests(WebSubHubTests.Site site) : IClassFixture<Web
         Assert.Equal(site.Hub.Url, atomLinks["hub"]);
         Assert.Equal("https://journal.test/atom.xml", atomLinks["self"]);
 
-        var json = JsonDocument.Parse(await client.GetStringAsync("/feed.json")).RootElement;
+        var json = JsonFeedSchema.Read(await client.GetByteArrayAsync("/feed.json"));
         Assert.Equal("WebSub", json.GetProperty("hubs")[0].GetProperty("type").GetString());
         Assert.Equal(site.Hub.Url, json.GetProperty("hubs")[0].GetProperty("url").GetString());
     }
@@ -423,7 +444,76 @@ public sealed class WebSubHubTests(WebSubHubTests.Site site) : IClassFixture<Web
         Assert.Contains($"https://journal.test/theme/{tag.Slug}/atom.xml", topics);
         Assert.Contains($"https://journal.test/auteur/{author.Slug}/feed.json", topics);
     }
+
+    [Fact]
+    public async Task Moving_an_article_tells_the_hub_about_the_feeds_it_left_as_well()
+    {
+        var content = new TestContent();
+        var from = content.Section("Départ");
+        var to = content.Section("Arrivée");
+        var tag = content.Tag();
+        var article = content.Article(from, "Un article qui change de rubrique", tags: [tag]);
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, to));
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, article));
+        await site.Hub.WaitForTopicsAsync(t => t.Contains($"https://journal.test/rubrique/{from.Slug}/rss.xml"), TimeSpan.FromSeconds(10));
+
+        // Moved to another section and its tag removed: the old section's and tag's feeds lose it.
+        await site.WithDbAsync(async db =>
+        {
+            var saved = await db.Articles.Include(a => a.Tags).SingleAsync(a => a.Id == article.Id);
+            saved.SectionId = to.Id;
+            saved.Tags.Clear();
+            await db.SaveChangesAsync();
+        });
+        var topics = await site.Hub.WaitForTopicsAsync(t => t.Contains($"https://journal.test/rubrique/{to.Slug}/rss.xml"), TimeSpan.FromSeconds(10));
+
+        Assert.Contains($"https://journal.test/rubrique/{from.Slug}/rss.xml", topics);
+        Assert.Contains($"https://journal.test/rubrique/{from.Slug}/feed.json", topics);
+        Assert.Contains($"https://journal.test/theme/{tag.Slug}/atom.xml", topics);
+        Assert.Contains("https://journal.test/rss.xml", topics);
+
+        // Deleted: every feed it was in hears of it.
+        await site.WithDbAsync(async db =>
+        {
+            db.Articles.Remove(await db.Articles.SingleAsync(a => a.Id == article.Id));
+            await db.SaveChangesAsync();
+        });
+        topics = await site.Hub.WaitForTopicsAsync(t => t.Contains($"https://journal.test/rubrique/{to.Slug}/atom.xml"), TimeSpan.FromSeconds(10));
+        Assert.Contains("https://journal.test/feed.json", topics);
+    }
 }
+
+public sealed class WebSubHubSqliteTests(WebSubSqliteSite site) : WebSubHubTests(site), IClassFixture<WebSubSqliteSite>;
+
+public sealed class WebSubHubPostgresTests(WebSubPostgresSite site) : WebSubHubTests(site), IClassFixture<WebSubPostgresSite>;
+
+/// <summary>A site whose feeds name a hub (a <see cref="TestHub"/>) and which notifies it.</summary>
+public abstract class WebSubSite : KiosqueFactory
+{
+    protected WebSubSite(DatabaseKind kind)
+        : this(kind, TestHub.Start())
+    {
+    }
+
+    private WebSubSite(DatabaseKind kind, TestHub hub)
+        : base(kind, new Dictionary<string, string?> { ["Kiosque:WebSubHub"] = hub.Url })
+    {
+        Hub = hub;
+    }
+
+    public TestHub Hub { get; }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Hub.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class WebSubSqliteSite() : WebSubSite(DatabaseKind.Sqlite);
+
+public sealed class WebSubPostgresSite() : WebSubSite(DatabaseKind.Postgres);
 
 /// <summary>A WebSub hub on loopback that records the publish notifications it receives.</summary>
 public sealed class TestHub : IAsyncDisposable

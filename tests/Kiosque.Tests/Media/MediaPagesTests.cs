@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Xml.Linq;
 using Kiosque.Content;
 using Kiosque.Media;
 using Kiosque.Tests.Infrastructure;
@@ -133,6 +135,61 @@ public abstract class MediaPagesTests(KiosqueFactory site)
         // Only the three crops were made again; the width renditions stood.
         var foldersAfter = Directory.GetFiles(Path.Combine(site.DataDirectory, "media", photo.FileName[..photo.FileName.LastIndexOf('/')])).Length;
         Assert.Equal(foldersBefore + 3, foldersAfter);
+    }
+
+    [Fact]
+    public async Task Feeds_oembed_and_author_cards_give_each_picture_file_its_own_size()
+    {
+        using var client = site.Reader();
+        // Both larger than the 1280-pixel JPEG made at upload, whose size is not the original's.
+        var photo = await site.IngestAsync(TestImages.Jpeg(2000, 1000), new MediaUpload("large.jpg", "Crédit", "Légende", "Une grande photo"));
+        var portrait = await site.IngestAsync(TestImages.Jpeg(1600, 2000), new MediaUpload("portrait.jpg", "Crédit", "Portrait.", "Un portrait"));
+        Assert.Equal((2000, 1000), (photo.Width, photo.Height));
+        var author = _content.Author();
+        author.PhotoMediaId = portrait.Id;
+        var section = _content.Section();
+        var article = _content.Article(section, "Une grande photo en une", authors: [author]);
+        article.HeroMediaId = photo.Id;
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, section, author, article));
+
+        // Before the renditions (the JPEG made at upload) and after them (the width renditions).
+        foreach (var rendered in new[] { false, true })
+        {
+            if (rendered)
+            {
+                Assert.Equal(2, await site.RenderAsync(photo.Id, portrait.Id));
+            }
+            var rss = XDocument.Parse(await client.GetStringAsync($"/rubrique/{section.Slug}/rss.xml", TestContext.Current.CancellationToken));
+            var item = rss.Descendants("item").Single();
+            var media = item.Element(XName.Get("content", "http://search.yahoo.com/mrss/"))!;
+            await AssertServedSizeAsync(client, media.Attribute("url")!.Value, media.Attribute("width")!.Value, media.Attribute("height")!.Value);
+            Assert.Equal(("1280", "640"), (media.Attribute("width")!.Value, media.Attribute("height")!.Value));
+            var heroInText = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(item.Element(XName.Get("encoded", "http://purl.org/rss/1.0/modules/content/"))!.Value)
+                .QuerySelector("figure.hero img")!;
+            Assert.Equal(media.Attribute("url")!.Value, heroInText.GetAttribute("src"));
+            await AssertServedSizeAsync(client, heroInText.GetAttribute("src")!, heroInText.GetAttribute("width")!, heroInText.GetAttribute("height")!);
+
+            var atom = XDocument.Parse(await client.GetStringAsync($"/rubrique/{section.Slug}/atom.xml", TestContext.Current.CancellationToken));
+            Assert.Equal(media.Attribute("url")!.Value, atom.Descendants(XName.Get("link", "http://www.w3.org/2005/Atom")).Single(l => l.Attribute("rel")?.Value == "enclosure").Attribute("href")!.Value);
+            var json = JsonDocument.Parse(await client.GetStringAsync($"/rubrique/{section.Slug}/feed.json", TestContext.Current.CancellationToken)).RootElement;
+            Assert.Equal(media.Attribute("url")!.Value, json.GetProperty("items")[0].GetProperty("image").GetString());
+
+            var oembed = JsonDocument.Parse(await client.GetStringAsync($"/oembed?url={Uri.EscapeDataString($"https://journal.test/article/{article.Slug}")}", TestContext.Current.CancellationToken)).RootElement;
+            await AssertServedSizeAsync(client, oembed.GetProperty("thumbnail_url").GetString()!,
+                oembed.GetProperty("thumbnail_width").GetInt32().ToString(CultureInfo.InvariantCulture), oembed.GetProperty("thumbnail_height").GetInt32().ToString(CultureInfo.InvariantCulture));
+
+            var authorPage = await client.GetDocumentAsync($"/auteur/{author.Slug}");
+            string? Og(string property) => authorPage.QuerySelector($"meta[property='{property}']")?.GetAttribute("content");
+            await AssertServedSizeAsync(client, Og("og:image")!, Og("og:image:width")!, Og("og:image:height")!);
+            Assert.Equal(("1280", "1600"), (Og("og:image:width"), Og("og:image:height")));
+        }
+    }
+
+    /// <summary>The file at <paramref name="url"/> is exactly as large as the page says it is.</summary>
+    private static async Task AssertServedSizeAsync(HttpClient client, string url, string width, string height)
+    {
+        using var image = await FetchImageAsync(client, url);
+        Assert.Equal((width, height), (image.Width.ToString(CultureInfo.InvariantCulture), image.Height.ToString(CultureInfo.InvariantCulture)));
     }
 
     private static List<string> JsonLdImages(AngleSharp.Dom.IDocument page) =>

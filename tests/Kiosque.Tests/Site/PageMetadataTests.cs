@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using AngleSharp.Dom;
 using Kiosque.Content;
@@ -38,19 +39,22 @@ public abstract class PageMetadataTests(KiosqueFactory site)
     {
         using var client = site.Reader();
         var (article, section, tag, first, _) = await SeedAsync();
-        var pages = new (string Path, int Status, string Canonical)[]
+        var pages = new (string Path, int Status, string? Canonical)[]
         {
             ("/", 200, "https://journal.test/"),
             ($"/article/{article.Slug}", 200, $"https://journal.test/article/{article.Slug}"),
             ($"/rubrique/{section.Slug}", 200, $"https://journal.test/rubrique/{section.Slug}"),
             ($"/theme/{tag.Slug}", 200, $"https://journal.test/theme/{tag.Slug}"),
             ($"/auteur/{first.Slug}", 200, $"https://journal.test/auteur/{first.Slug}"),
-            ("/nulle-part", 404, "https://journal.test/"),
+            ("/recherche?q=fronti%C3%A8re&utm_source=x", 200, "https://journal.test/recherche?q=fronti%C3%A8re"),
+            // A missing page is no copy of another: it claims no canonical URL at all.
+            ("/nulle-part", 404, null),
         };
         foreach (var (path, status, canonical) in pages)
         {
             var page = await client.GetDocumentAsync(path, status);
-            Assert.Equal(canonical, page.QuerySelector("link[rel=canonical]")!.GetAttribute("href"));
+            Assert.Equal(canonical, page.QuerySelector("link[rel=canonical]")?.GetAttribute("href"));
+            Assert.Equal(canonical, Meta(page, "og:url"));
             Assert.False(string.IsNullOrWhiteSpace(page.Title), path);
             Assert.Equal(page.Title, Meta(page, "og:title"));
             Assert.StartsWith("https://journal.test/", Meta(page, "og:image"), StringComparison.Ordinal);
@@ -124,6 +128,47 @@ public abstract class PageMetadataTests(KiosqueFactory site)
         Assert.Equal(["https://journal.test/", $"https://journal.test/rubrique/{section.Slug}", $"https://journal.test/article/{article.Slug}"],
             crumbs.Select(c => c.GetProperty("item").GetString()));
         Assert.Equal(section.Name, crumbs[1].GetProperty("name").GetString());
+    }
+
+    [Theory]
+    // Edited long after publication; published after its last edit (scheduled, or republished
+    // under a new date); edited a minute after publication (a typo: not an update).
+    [InlineData(-6, -2, -2)]
+    [InlineData(-2, -30, -2)]
+    [InlineData(-3, -2.98, -3)]
+    public async Task Open_graph_and_json_ld_give_one_modified_date_never_before_publication(double publishedHours, double updatedHours, double modifiedHours)
+    {
+        using var client = site.Reader();
+        var article = _content.Article(_content.Section(), "Une date de mise à jour", TestContent.Now.AddHours(publishedHours));
+        article.UpdatedAt = TestContent.Now.AddHours(updatedHours);
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, article));
+
+        var page = await client.GetDocumentAsync($"/article/{article.Slug}");
+
+        var news = JsonLd(page)["NewsArticle"];
+        var published = DateTime.Parse(Meta(page, "article:published_time")!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
+        var modified = DateTime.Parse(Meta(page, "article:modified_time")!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
+        Assert.Equal(Meta(page, "article:published_time"), news.GetProperty("datePublished").GetString());
+        Assert.Equal(Meta(page, "article:modified_time"), news.GetProperty("dateModified").GetString());
+        Assert.True(modified >= published, $"modified {modified:O} before published {published:O}");
+        Assert.InRange((modified - TestContent.Now.AddHours(modifiedHours)).Duration(), TimeSpan.Zero, TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task An_article_without_a_hero_shows_the_logo_in_its_json_ld()
+    {
+        using var client = site.Reader();
+        var article = _content.Article(_content.Section(), "Un article sans photo");
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, article));
+
+        var news = JsonLd(await client.GetDocumentAsync($"/article/{article.Slug}"))["NewsArticle"];
+
+        // Google requires an image on a NewsArticle.
+        var image = Assert.Single(news.GetProperty("image").EnumerateArray());
+        Assert.Equal("ImageObject", image.GetProperty("@type").GetString());
+        Assert.Equal("https://journal.test/logo.png", image.GetProperty("url").GetString());
+        Assert.True(image.GetProperty("width").GetInt32() > 0);
+        Assert.True(image.GetProperty("height").GetInt32() > 0);
     }
 
     [Fact]
