@@ -30,7 +30,8 @@ public static class DataServices
                 Directory.CreateDirectory(options.FullDataDirectory);
                 connectionString = $"Data Source={Path.Combine(options.FullDataDirectory, "kiosque.db")}";
             }
-            services.AddDbContextPool<SqliteKiosqueDb>(o => o.UseSqlite(connectionString));
+            var cacheKib = configuration.GetValue("Database:SqliteCacheKib", SqliteConnectionSettings.DefaultCacheKib);
+            services.AddDbContextPool<SqliteKiosqueDb>(o => o.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSettings(cacheKib)));
             services.AddScoped<KiosqueDb>(sp => sp.GetRequiredService<SqliteKiosqueDb>());
         }
         else
