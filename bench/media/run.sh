@@ -12,15 +12,8 @@ count=${1:-12}
 width=${2:-6000}
 height=${3:-4000}
 
-need=()
-command -v vips >/dev/null 2>&1 || need+=(libvips-tools)
-[ -x /usr/bin/time ] || need+=(time)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "== Installing ${need[*]}"
-  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+source bench/lib.sh
+install_missing vips:libvips-tools /usr/bin/time:time
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 echo "== Build (Release)"

@@ -21,15 +21,8 @@ REQUESTS=${REQUESTS:-10000}
 CONNECTIONS=${CONNECTIONS:-16}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-need=()
-command -v curl >/dev/null || need+=(curl)
-command -v sqlite3 >/dev/null || need+=(sqlite3)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "== Installing ${need[*]}"
-  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+source bench/lib.sh
+install_missing curl:curl sqlite3:sqlite3
 
 work=$(mktemp -d /tmp/kiosque-bench-memory.XXXXXX)
 data=${BENCH_DATA:-$work/data}

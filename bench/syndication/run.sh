@@ -32,14 +32,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo "failed at line $LINENO"; [ -f "$work/server.log" ] && tail -n 20 "$work/server.log"' ERR
 
-need=()
-command -v curl >/dev/null || need+=(curl)
-command -v sqlite3 >/dev/null || need+=(sqlite3)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+source bench/lib.sh
+install_missing curl:curl sqlite3:sqlite3
 
 echo "== Release build"
 # ReadyToRun, as docs/operations.md recommends for production: the first answers measure the
