@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Kiosque;
+using Kiosque.ChangeLog;
 using Kiosque.Caching;
 using Kiosque.Cli;
 using Kiosque.Data;

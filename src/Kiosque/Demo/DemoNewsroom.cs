@@ -84,7 +84,6 @@ public sealed partial class DemoNewsroom(KiosqueDb db, MediaIngest ingest, TimeP
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        KiosqueDb.NotifyChangesLogged();
         LogSeeded(logger, articles.Count, sections.Count, authors.Count);
         return true;
     }

@@ -1,3 +1,4 @@
+using Kiosque.Content;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using Kiosque.ChangeLog;
 using Kiosque.Data;
 using Kiosque.Site;
 using Microsoft.EntityFrameworkCore;
@@ -48,8 +49,7 @@ public sealed class SyndicationCache(TimeProvider clock, SiteFormat format)
         TimeSpan? lifetime = null, Func<long, CancellationToken, Task<bool>>? unchangedSince = null)
     {
         var cancellationToken = http.RequestAborted;
-        var head = await db.ContentChanges.AsNoTracking().OrderByDescending(c => c.Id)
-            .Select(c => new { c.Id, c.At }).FirstOrDefaultAsync(cancellationToken);
+        var head = await ChangeLogQueries.NewestAsync(db, cancellationToken);
         var version = head?.Id ?? 0;
         key = format.Absolute(http.Request, "") + " " + key;
         var now = clock.GetUtcNow();

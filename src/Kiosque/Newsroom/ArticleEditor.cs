@@ -59,10 +59,6 @@ public sealed record Conflict(int CurrentVersion, string By, DateTime At)
 /// </summary>
 public sealed class ArticleEditor(KiosqueDb db, TimeProvider clock)
 {
-    /// <summary>Contributors write drafts; once an article is scheduled or public, only editors touch it.</summary>
-    public static bool CanEdit(Staff staff, Article article) =>
-        staff.IsEditor || article.Status is ArticleStatus.Draft or ArticleStatus.Review;
-
     public Task<Article?> LoadAsync(int id, CancellationToken cancellationToken) =>
         db.Articles.Include(a => a.Authors).Include(a => a.Tags).AsSplitQuery().FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
 
@@ -198,22 +194,54 @@ public sealed class ArticleEditor(KiosqueDb db, TimeProvider clock)
         {
             Audit.Record(db, clock, staff, kind.StartsWith("restore", StringComparison.Ordinal) ? "article.restored" : "article.saved", $"#{article.Id} {article.Slug}", $"version {article.Version}");
         }
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await db.SaveChangesAsync(cancellationToken);
-            return new SaveOutcome(article.Version, [], null);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return new SaveOutcome(article.Version, [], null);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                if (attempt < 3 && await OnlyStatusMovedAsync(article, based, staff, cancellationToken))
+                {
+                    // A workflow step (the scheduler publishing, an editor submitting) came in
+                    // between, not another save: the text this save was based on is still current.
+                    continue;
+                }
+                db.ChangeTracker.Clear();
+                return new SaveOutcome(based, [], await ConflictAsync(article.Id, cancellationToken));
+            }
+            catch (DbUpdateException)
+            {
+                // The only constraint a valid form can still break is a slug taken at the same moment.
+                db.ChangeTracker.Clear();
+                return new SaveOutcome(based, ["slug.taken"], null);
+            }
         }
-        catch (DbUpdateConcurrencyException)
+    }
+
+    /// <summary>
+    /// True when the article still has the version this save was based on and only its status
+    /// moved, and this person may still edit it in its new status; the tracked article then takes
+    /// the new status (and schedule) so the save can be tried again without undoing the step.
+    /// </summary>
+    private async Task<bool> OnlyStatusMovedAsync(Article article, int based, Staff staff, CancellationToken cancellationToken)
+    {
+        var current = await db.Articles.AsNoTracking().Where(a => a.Id == article.Id)
+            .Select(a => new { a.Version, a.Status, a.ScheduledAt, a.PublishedAt }).FirstOrDefaultAsync(cancellationToken);
+        if (current is null || current.Version != based)
         {
-            db.ChangeTracker.Clear();
-            return new SaveOutcome(based, [], await ConflictAsync(article.Id, cancellationToken));
+            return false;
         }
-        catch (DbUpdateException)
+        var entry = db.Entry(article);
+        foreach (var (property, value) in new (string, object?)[] { (nameof(Article.Status), current.Status), (nameof(Article.ScheduledAt), current.ScheduledAt), (nameof(Article.PublishedAt), current.PublishedAt) })
         {
-            // The only constraint a valid form can still break is a slug taken at the same moment.
-            db.ChangeTracker.Clear();
-            return new SaveOutcome(based, ["slug.taken"], null);
+            entry.Property(property).CurrentValue = value;
+            entry.Property(property).OriginalValue = value;
+            entry.Property(property).IsModified = false;
         }
+        return ArticleWorkflow.CanEdit(staff, article);
     }
 
     public async Task<Conflict> ConflictAsync(int articleId, CancellationToken cancellationToken)

@@ -118,7 +118,7 @@ public static class EditorPages
             article.Authors.OrderBy(a => a.Position).Select(a => a.AuthorId).ToList(), article.Tags.Select(t => t.TagId).ToList(),
             article.SeoTitle, article.SeoDescription, EditorJsBody.ToEditorJs(ArticleBody.Parse(article.Body)).ToJsonString(),
             article.PublishedAt, article.ScheduledAt, article.UpdatedAt, sections, authors, tags, media, readAlso, corrections,
-            ArticleEditor.CanEdit(staff, article), staff.IsEditor, previewLink, expires, EditorStrings(text))
+            ArticleWorkflow.CanEdit(staff, article), staff.IsEditor, previewLink, expires, EditorStrings(text))
         { MergeUrl = mergeUrl, MaxUploadBytes = http.RequestServices.GetRequiredService<IOptions<MediaOptions>>().Value.MaxBytes };
         var title = string.IsNullOrWhiteSpace(article.Headline) ? text["Newsroom.Untitled"].Value : article.Headline;
         var chrome = new NewsroomChrome(title, staff, "articles", NewsroomPages.Notice(http), errors.Count == 0 ? null : Describe(errors, text)) { EditorScript = true };
@@ -145,7 +145,7 @@ public static class EditorPages
         {
             return script ? Results.NotFound() : NewsroomPages.NotFound(http);
         }
-        if (!ArticleEditor.CanEdit(staff, article))
+        if (!ArticleWorkflow.CanEdit(staff, article))
         {
             return script ? Results.Json(new { error = text["Newsroom.Forbidden"].Value }, statusCode: StatusCodes.Status403Forbidden) : NewsroomPages.Forbidden(http);
         }
@@ -192,10 +192,10 @@ public static class EditorPages
     private static SiteFormat F(HttpContext http) => http.RequestServices.GetRequiredService<SiteFormat>();
 
     /// <summary>
-    /// POST /newsroom/articles/{id}/statut: the workflow. Anyone submits a draft for review; only
-    /// editors publish, schedule, unpublish (others get 403, checked here on the server).
+    /// POST /newsroom/articles/{id}/statut: a workflow step (<see cref="ArticleWorkflow"/> decides
+    /// who may take it and what it needs; contributors asking for an editor's step get 403).
     /// </summary>
-    public static async Task<IResult> ChangeStatus(int id, HttpContext http, KiosqueDb db, TimeProvider clock, IOptions<KiosqueOptions> options, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
+    public static async Task<IResult> ChangeStatus(int id, HttpContext http, KiosqueDb db, ArticleWorkflow workflow, IOptions<KiosqueOptions> options, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
     {
         var staff = Staff.Of(http.User)!;
         var article = await db.Articles.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
@@ -204,83 +204,20 @@ public static class EditorPages
             return NewsroomPages.NotFound(http);
         }
         var form = await http.Request.ReadFormAsync(cancellationToken);
-        var action = form["action"].ToString();
-        var now = clock.GetUtcNow().UtcDateTime;
-        // Once taken off the site, a piece is back in editors' hands: sending it back to review or
-        // draft would let a contributor edit (and re-address) what readers already saw.
-        if ((action is "publish" or "schedule" or "unpublish" || article.Status == ArticleStatus.Unpublished) && !staff.IsEditor)
+        var name = form["action"].ToString();
+        if (!Enum.TryParse<WorkflowAction>(name, ignoreCase: true, out var action) || action == WorkflowAction.PublishDue || !string.Equals(action.ToString().ToLowerInvariant(), name, StringComparison.Ordinal))
         {
-            return NewsroomPages.Forbidden(http);
+            return NewsroomPages.Message(http, text["Newsroom.Editor.StatusRefused"], Describe(["status.not-allowed"], text), StatusCodes.Status400BadRequest);
         }
-        if (action is "publish" or "schedule")
+        var at = action == WorkflowAction.Schedule ? ParseLocal(form["scheduledAt"].ToString(), options.Value.TimeZoneInfo) : null;
+        var outcome = await workflow.TakeAsync(article, action, staff, at, cancellationToken);
+        return outcome.Result switch
         {
-            // Every picture a reader will see needs its credit, caption and alt text first.
-            var missing = await MediaRules.MissingCaptionsAsync(db, article, text, cancellationToken);
-            if (missing.Count > 0)
-            {
-                return NewsroomPages.Message(http, text["Newsroom.Editor.StatusRefused"], string.Join(" ", missing), StatusCodes.Status400BadRequest);
-            }
-        }
-        string? error = null;
-        switch (action)
-        {
-            case "submit" when article.Status is ArticleStatus.Draft or ArticleStatus.Unpublished:
-                article.Status = ArticleStatus.Review;
-                break;
-            case "draft" when article.Status is ArticleStatus.Review or ArticleStatus.Scheduled or ArticleStatus.Unpublished:
-                if (article.Status == ArticleStatus.Scheduled && !staff.IsEditor)
-                {
-                    return NewsroomPages.Forbidden(http);
-                }
-                article.Status = ArticleStatus.Draft;
-                article.ScheduledAt = null;
-                break;
-            case "publish" when article.Status != ArticleStatus.Published:
-                error = PublishChecks.Fields(article);
-                if (error is null)
-                {
-                    article.Status = ArticleStatus.Published;
-                    article.PublishedAt ??= now;
-                    article.UpdatedAt = now;
-                    article.ScheduledAt = null;
-                }
-                break;
-            case "schedule" when article.Status != ArticleStatus.Published:
-                error = PublishChecks.Fields(article);
-                var at = ParseLocal(form["scheduledAt"].ToString(), options.Value.TimeZoneInfo);
-                if (at is null || at <= now)
-                {
-                    error ??= "schedule.in-past";
-                }
-                if (error is null)
-                {
-                    article.Status = ArticleStatus.Scheduled;
-                    article.ScheduledAt = at;
-                }
-                break;
-            case "unpublish" when article.Status == ArticleStatus.Published:
-                article.Status = ArticleStatus.Unpublished;
-                break;
-            default:
-                error = "status.not-allowed";
-                break;
-        }
-        if (error is not null)
-        {
-            return NewsroomPages.Message(http, text["Newsroom.Editor.StatusRefused"], Describe([error], text), StatusCodes.Status400BadRequest);
-        }
-        Audit.Record(db, clock, staff, "article." + action, $"#{article.Id} {article.Slug}", article.ScheduledAt is DateTime s ? s.ToString("O", CultureInfo.InvariantCulture) : "");
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // A save (an autosave, often) came in after the checks above read the article: what
-            // they approved is no longer what would be published. Nothing changed; say so.
-            return NewsroomPages.Message(http, text["Newsroom.Editor.StatusRefused"], text["Newsroom.Editor.ChangedMeanwhile"], StatusCodes.Status409Conflict);
-        }
-        return Results.Redirect($"/newsroom/articles/{id}?ok=status-{action}");
+            WorkflowResult.Done => Results.Redirect($"/newsroom/articles/{id}?ok=status-{name}"),
+            WorkflowResult.Forbidden => NewsroomPages.Forbidden(http),
+            WorkflowResult.ChangedMeanwhile => NewsroomPages.Message(http, text["Newsroom.Editor.StatusRefused"], text["Newsroom.Editor.ChangedMeanwhile"], StatusCodes.Status409Conflict),
+            _ => NewsroomPages.Message(http, text["Newsroom.Editor.StatusRefused"], Describe(outcome.Problems, text), StatusCodes.Status400BadRequest),
+        };
     }
 
     /// <summary>The datetime-local value of the form, in the newsroom's time zone, as UTC.</summary>

@@ -59,8 +59,6 @@ public static class HomeCurationPages
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        // A caller-owned transaction: this node is told about the logged changes once they are committed.
-        KiosqueDb.NotifyChangesLogged();
         return Results.Redirect("/newsroom/une?ok=home-saved");
     }
 }

@@ -50,7 +50,7 @@ public static class MergePages
         {
             return NewsroomPages.NotFound(http);
         }
-        if (!ArticleEditor.CanEdit(staff, article))
+        if (!ArticleWorkflow.CanEdit(staff, article))
         {
             return NewsroomPages.Forbidden(http);
         }
@@ -83,7 +83,12 @@ public static class MergePages
         {
             return NewsroomPages.Message(http, text["Newsroom.Merge.Title"], EditorPages.Describe(outcome.Errors, text), StatusCodes.Status400BadRequest);
         }
-        await db.Revisions.Where(r => r.Id == revisionId).ExecuteDeleteAsync(cancellationToken);
+        // The conflict copy has served: merged, it leaves the list of copies to merge.
+        if (await db.Revisions.FirstOrDefaultAsync(r => r.Id == revisionId, cancellationToken) is ArticleRevision copy)
+        {
+            db.Revisions.Remove(copy);
+            await db.SaveChangesAsync(cancellationToken);
+        }
         return Results.Redirect($"/newsroom/articles/{id}?ok=merged");
     }
 }

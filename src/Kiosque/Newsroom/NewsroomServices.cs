@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Jobs;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -100,6 +101,7 @@ public static class NewsroomServices
         });
         services.AddSingleton<PreviewLinks>();
         services.AddScoped<ArticleEditor>();
+        services.AddScoped<ArticleWorkflow>();
         services.AddSingleton<ScheduledPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<ScheduledPublisher>());
         return services;

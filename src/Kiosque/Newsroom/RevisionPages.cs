@@ -60,7 +60,7 @@ public static class RevisionPages
         {
             return NewsroomPages.NotFound(http);
         }
-        if (!ArticleEditor.CanEdit(staff, article))
+        if (!ArticleWorkflow.CanEdit(staff, article))
         {
             return NewsroomPages.Forbidden(http);
         }

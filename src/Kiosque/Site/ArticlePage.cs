@@ -1,3 +1,4 @@
+using Kiosque.ChangeLog;
 using Kiosque.Caching;
 using Kiosque.Content;
 using Kiosque.Data;

@@ -1,3 +1,4 @@
+using Kiosque.Content;
 using Kiosque.Caching;
 using Kiosque.Data;
 using Microsoft.EntityFrameworkCore;

@@ -1,3 +1,4 @@
+using Kiosque.Content;
 using System.Globalization;
 using Kiosque.Caching;
 using Kiosque.Data;

@@ -1,3 +1,4 @@
+using Kiosque.ChangeLog;
 using Kiosque.Data;
 using Kiosque.Jobs;
 using Microsoft.AspNetCore.Hosting;

@@ -2,7 +2,7 @@ using Kiosque.Content;
 using Kiosque.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace Kiosque.Jobs;
+namespace Kiosque.ChangeLog;
 
 /// <summary>
 /// Ids a reader of the change log skipped because they were not there yet. PostgreSQL hands out
@@ -11,7 +11,7 @@ namespace Kiosque.Jobs;
 /// good (a page left stale in cache, an article left out of the index). Rolled-back transactions
 /// leave holes too: they are forgotten after <see cref="Lifetime"/>.
 /// </summary>
-public sealed class ChangeLogHoles
+internal sealed class ChangeLogHoles
 {
     /// <summary>Far longer than any content transaction; a hole older than this was a rollback.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(60);
@@ -56,7 +56,7 @@ public sealed class ChangeLogHoles
         }
     }
 
-    /// <summary>The rows that have since filled a hole, in id order; they are no longer holes.</summary>
+    /// <summary>The rows that have since filled a hole, in id order; they stay holes until <see cref="Forget"/>.</summary>
     public async Task<List<ContentChange>> ReadFilledAsync(KiosqueDb db, CancellationToken cancellationToken)
     {
         List<long> ids;
@@ -77,7 +77,12 @@ public sealed class ChangeLogHoles
         {
             return [];
         }
-        var filled = await db.ContentChanges.AsNoTracking().Where(c => ids.Contains(c.Id)).OrderBy(c => c.Id).ToListAsync(cancellationToken);
+        return await db.ContentChanges.AsNoTracking().Where(c => ids.Contains(c.Id)).OrderBy(c => c.Id).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>These rows have been applied: their ids are no longer holes.</summary>
+    public void Forget(IEnumerable<ContentChange> filled)
+    {
         lock (_lock)
         {
             foreach (var change in filled)
@@ -85,6 +90,5 @@ public sealed class ChangeLogHoles
                 _holes.Remove(change.Id);
             }
         }
-        return filled;
     }
 }

@@ -1,34 +1,27 @@
-using Kiosque.Content;
 using Kiosque.Data;
-using Microsoft.EntityFrameworkCore;
+using Kiosque.Jobs;
 
-namespace Kiosque.Jobs;
-
-/// <summary>Something that reacts to content changes on this node (cache purge, search indexing…).</summary>
-public interface IContentChangeHandler
-{
-    Task HandleAsync(IReadOnlyList<ContentChange> changes, CancellationToken cancellationToken);
-}
+namespace Kiosque.ChangeLog;
 
 /// <summary>
-/// Follows the change log and hands new rows, in order, to every handler on this node. Each node
-/// polls the shared database, so a change made on any node reaches all of them; a change made on
-/// this node is picked up at once. Handlers that must not miss what happened while the node was
-/// down (the search index) keep their own position in the log and catch up from it themselves.
+/// Follows the change log and hands new rows, in order, to every handler on this node (page cache,
+/// WebSub, the search indexer's nudge). Each node polls the shared database, so a change made on
+/// any node reaches all of them; a change committed on this node is picked up at once
+/// (<see cref="ChangeCommits"/>). Handlers that must not miss what happened while the node was
+/// down (the search index) keep their own <see cref="ChangeLogReader"/> and catch up from it.
 /// </summary>
 public sealed partial class ChangeFeed(IServiceScopeFactory scopes, IEnumerable<IContentChangeHandler> handlers, ILogger<ChangeFeed> logger) : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
     private readonly SemaphoreSlim _nudge = new(0);
     private readonly IContentChangeHandler[] _handlers = handlers.ToArray();
-    private readonly ChangeLogHoles _holes = new();
-    private long _position = -1;
+    private readonly ChangeLogReader _reader = new();
 
     /// <summary>The last change every handler on this node has seen (holes aside: see <see cref="HasSeen"/>).</summary>
-    public long Position => Interlocked.Read(ref _position);
+    public long Position => _reader.Position;
 
     /// <summary>True once every handler on this node has been handed change <paramref name="id"/>.</summary>
-    public bool HasSeen(long id) => Position >= id && !_holes.IsOpen(id);
+    public bool HasSeen(long id) => _reader.HasSeen(id);
 
     /// <summary>Takes the position before the server takes requests, so no change made after start is missed.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -54,7 +47,7 @@ public sealed partial class ChangeFeed(IServiceScopeFactory scopes, IEnumerable<
             return;
         }
         void Nudge() => _nudge.Release();
-        KiosqueDb.ChangesLogged += Nudge;
+        ChangeCommits.Committed += Nudge;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -78,7 +71,7 @@ public sealed partial class ChangeFeed(IServiceScopeFactory scopes, IEnumerable<
         }
         finally
         {
-            KiosqueDb.ChangesLogged -= Nudge;
+            ChangeCommits.Committed -= Nudge;
         }
     }
 
@@ -101,31 +94,24 @@ public sealed partial class ChangeFeed(IServiceScopeFactory scopes, IEnumerable<
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KiosqueDb>();
-        if (_position < 0)
+        if (!_reader.IsStarted)
         {
             // A fresh node starts at the end of the log: its caches are empty anyway.
-            _position = await db.ContentChanges.MaxAsync(c => (long?)c.Id, cancellationToken) ?? 0;
+            _reader.StartAt(await ChangeLogReader.HeadAsync(db, cancellationToken));
             return false;
         }
-        var position = _position;
-        var changes = await db.ContentChanges.AsNoTracking().Where(c => c.Id > position).OrderBy(c => c.Id).Take(500).ToListAsync(cancellationToken);
-        // Read after the batch: a hole this batch reveals is checked on the next poll.
-        var late = await _holes.ReadFilledAsync(db, cancellationToken);
-        if (changes.Count == 0 && late.Count == 0)
+        var batch = await _reader.ReadAsync(db, cancellationToken);
+        if (batch.IsEmpty)
         {
             return false;
         }
-        IReadOnlyList<ContentChange> batch = late.Count == 0 ? changes : [.. late, .. changes];
+        var all = batch.All;
         foreach (var handler in _handlers)
         {
-            await handler.HandleAsync(batch, cancellationToken);
+            await handler.HandleAsync(all, cancellationToken);
         }
-        _holes.Remember(position, changes);
-        if (changes.Count > 0)
-        {
-            Interlocked.Exchange(ref _position, changes[^1].Id);
-        }
-        return changes.Count == 500;
+        _reader.Advance(batch);
+        return batch.Full;
     }
 
     [LoggerMessage(LogLevel.Warning, "Reading the change log failed; retrying.")]
@@ -135,25 +121,5 @@ public sealed partial class ChangeFeed(IServiceScopeFactory scopes, IEnumerable<
     {
         _nudge.Dispose();
         base.Dispose();
-    }
-}
-
-public static class ChangeFeedFilters
-{
-    /// <summary>
-    /// After a newsroom action that changed content, waits (briefly) until this node has applied the
-    /// change, so the editor's next look at the public page shows it rather than a cached copy.
-    /// Other nodes follow within their poll interval.
-    /// </summary>
-    public static async ValueTask<object?> WaitForOwnChanges(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var result = await next(context);
-        var services = context.HttpContext.RequestServices;
-        var written = services.GetRequiredService<KiosqueDb>().LastChangeId;
-        if (written > 0)
-        {
-            await services.GetRequiredService<ChangeFeed>().WaitForAsync(written, TimeSpan.FromSeconds(2), context.HttpContext.RequestAborted);
-        }
-        return result;
     }
 }

@@ -1,23 +1,11 @@
-namespace Kiosque.Content;
-
-/// <summary>What a change touched: an article, or something many pages show.</summary>
-public enum ChangeScope
-{
-    Article,
-    Section,
-    Tag,
-    Author,
-    Media,
-    Redirect,
-
-    /// <summary>Homepage curation (lead story, featured pieces); the id is the slot's position.</summary>
-    Home,
-}
+namespace Kiosque.ChangeLog;
 
 /// <summary>
-/// One row of the ordered change log, written in the same transaction as the change itself
-/// (see <see cref="Data.KiosqueDb"/>). Search indexing, cache purges and feeds follow this log,
-/// so every node catches up after a restart or a crash and nothing is missed or half-applied.
+/// One row of the ordered change log, written by <see cref="ChangeRecorder"/> in the same
+/// transaction as the change itself, and by nothing else (the build refuses any other writer:
+/// see <c>BannedSymbols.txt</c>). Search indexing, cache purges and feeds follow this log through
+/// <see cref="ChangeLogReader"/>, so every node catches up after a restart or a crash and nothing
+/// is missed or half-applied.
 /// </summary>
 public class ContentChange
 {
@@ -33,7 +21,7 @@ public class ContentChange
 
     /// <summary>
     /// For an article: the lists it was visible in just before the change (see
-    /// <see cref="Data.ArticleMemberships"/>), empty when it was not public. Null for other scopes.
+    /// <see cref="ArticleMemberships"/>), empty when it was not public. Null for other scopes.
     /// Recorded so every node can refresh the lists an article left, not only those it is in now.
     /// </summary>
     public string? Before { get; set; }

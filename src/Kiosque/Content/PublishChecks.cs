@@ -3,7 +3,7 @@ using Kiosque.Data;
 using Kiosque.Media;
 using Microsoft.Extensions.Localization;
 
-namespace Kiosque.Newsroom;
+namespace Kiosque.Content;
 
 /// <summary>
 /// What must hold before readers see an article: checked when an editor publishes or schedules
@@ -15,7 +15,7 @@ public static class PublishChecks
     /// <summary>The article's own fields: a headline, and an address of its own (not the draft placeholder).</summary>
     public static string? Fields(Article article) =>
         string.IsNullOrWhiteSpace(article.Headline) ? "publish.no-headline"
-        : ArticleEditor.IsPlaceholder(article.Slug) ? "publish.no-slug"
+        : Newsroom.ArticleEditor.IsPlaceholder(article.Slug) ? "publish.no-slug"
         : null;
 
     /// <summary>Every problem, as error codes (<c>Newsroom.Error.*</c>); empty when it can go live.</summary>

@@ -1,3 +1,4 @@
+using Kiosque.ChangeLog;
 using Kiosque.Content;
 using Kiosque.Jobs;
 using Kiosque.Tests.Infrastructure;
@@ -5,7 +6,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Kiosque.Tests.Data;
+namespace Kiosque.Tests.ChangeLog;
 
 /// <summary>Every content change lands in the ordered log with the change itself, and each node's feed hands it on.</summary>
 public abstract class ChangeLogTests(KiosqueFactory site)

@@ -1,7 +1,8 @@
 using Kiosque.Content;
+using Kiosque.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace Kiosque.Data;
+namespace Kiosque.ChangeLog;
 
 /// <summary>
 /// The public lists an article appears in, as a short canonical string such as
@@ -19,11 +20,11 @@ public static class ArticleMemberships
 
     public static string Describe(int sectionId, ArticleStatus status, DateTime? publishedAt, IEnumerable<int> tagIds, IEnumerable<int> authorIds)
     {
-        if (status != ArticleStatus.Published || publishedAt is null)
+        if (publishedAt is not DateTime at || !ArticleVisibility.IsVisible(status, at))
         {
             return "";
         }
-        var parts = new List<string> { PublishedPrefix + publishedAt.Value.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture), SectionPrefix + sectionId };
+        var parts = new List<string> { PublishedPrefix + at.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture), SectionPrefix + sectionId };
         parts.AddRange(tagIds.Distinct().Order().Select(id => TagPrefix + id));
         parts.AddRange(authorIds.Distinct().Order().Select(id => AuthorPrefix + id));
         return string.Join(' ', parts);
