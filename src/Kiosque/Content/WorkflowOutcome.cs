@@ -1,19 +1,5 @@
 namespace Kiosque.Content;
 
-public enum WorkflowResult
-{
-    Done,
-
-    /// <summary>This person may not take this step.</summary>
-    Forbidden,
-
-    /// <summary>The step does not apply now, or the publish checks failed: see <see cref="WorkflowOutcome.Problems"/>.</summary>
-    Refused,
-
-    /// <summary>Someone (an editor's save, another node's scheduler) changed the article meanwhile: nothing was done.</summary>
-    ChangedMeanwhile,
-}
-
 /// <summary>
 /// How a workflow step ended. <see cref="Problems"/> are error codes (<c>Newsroom.Error.*</c>)
 /// or, for pictures, sentences naming what is missing.

@@ -111,39 +111,3 @@ public static class NewsroomServices
         request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase);
 }
 
-/// <summary>Puts the display name in the sign-in cookie so pages need not look the account up.</summary>
-public sealed class StaffClaimsFactory(UserManager<StaffUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
-    : UserClaimsPrincipalFactory<StaffUser, IdentityRole>(users, roles, options)
-{
-    public const string DisplayNameClaim = "kiosque:name";
-    public const string TwoFactorClaim = "kiosque:2fa";
-
-    protected override async Task<ClaimsIdentity> GenerateClaimsAsync(StaffUser user)
-    {
-        var identity = await base.GenerateClaimsAsync(user);
-        identity.AddClaim(new Claim(DisplayNameClaim, string.IsNullOrEmpty(user.DisplayName) ? user.Email ?? "" : user.DisplayName));
-        identity.AddClaim(new Claim(TwoFactorClaim, user.TwoFactorEnabled ? "true" : "false"));
-        return identity;
-    }
-}
-
-/// <summary>The signed-in staff member, as handlers need them.</summary>
-public sealed record Staff(string Id, string Name, bool IsEditor, bool IsAdmin)
-{
-    public static Staff? Of(ClaimsPrincipal user)
-    {
-        if (user.Identity?.IsAuthenticated != true)
-        {
-            return null;
-        }
-        var id = user.FindFirstValue(ClaimTypes.NameIdentifier);
-        if (id is null || !Roles.All.Any(user.IsInRole))
-        {
-            return null;
-        }
-        var admin = user.IsInRole(Roles.Admin);
-        return new Staff(id, user.FindFirstValue(StaffClaimsFactory.DisplayNameClaim) ?? "", admin || user.IsInRole(Roles.Editor), admin);
-    }
-
-    public string RoleName => IsAdmin ? Roles.Admin : IsEditor ? Roles.Editor : Roles.Contributor;
-}

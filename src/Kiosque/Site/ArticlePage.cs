@@ -1,5 +1,5 @@
-using Kiosque.ChangeLog;
 using Kiosque.Caching;
+using Kiosque.ChangeLog;
 using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Feeds;

@@ -1,5 +1,5 @@
-using Kiosque.Content;
 using Kiosque.Caching;
+using Kiosque.Content;
 using Kiosque.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;

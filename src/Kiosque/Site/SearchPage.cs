@@ -1,6 +1,6 @@
-using Kiosque.Content;
 using System.Globalization;
 using System.Text;
+using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Search;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,6 +1,6 @@
-using Kiosque.Content;
 using System.Globalization;
 using Kiosque.Caching;
+using Kiosque.Content;
 using Kiosque.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
