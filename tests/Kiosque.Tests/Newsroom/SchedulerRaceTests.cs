@@ -90,7 +90,7 @@ public abstract class SchedulerRaceTests(ClockSite site)
     {
         site.SkipIfUnavailable();
         // Both started first: a node's scheduler polls once as it starts, then every hour here.
-        await using var other = new OtherNode(site);
+        await using var other = new SecondNode(site, site.Clock);
         var first = site.Services.GetRequiredService<ScheduledPublisher>();
         var second = other.Services.GetRequiredService<ScheduledPublisher>();
         var due = await DueAsync(12, "Programmé pour deux nœuds");
@@ -107,39 +107,6 @@ public abstract class SchedulerRaceTests(ClockSite site)
         foreach (var article in due)
         {
             Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/article/{article.Slug}")).StatusCode);
-        }
-    }
-
-    /// <summary>A second instance of the application on the same database and clock, with a data directory of its own (its own search index).</summary>
-    private sealed class OtherNode : KiosqueFactory
-    {
-        private readonly ClockSite _first;
-        private readonly string _ownData = Directory.CreateTempSubdirectory("kiosque-node2-").FullName;
-
-        public OtherNode(ClockSite first)
-            : base(first)
-        {
-            _first = first;
-            KeepData = true;
-        }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.UseSetting("Kiosque:DataDirectory", _ownData);
-            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(_first.Clock));
-        }
-
-        public override async ValueTask DisposeAsync()
-        {
-            await base.DisposeAsync();
-            try
-            {
-                Directory.Delete(_ownData, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
         }
     }
 }
