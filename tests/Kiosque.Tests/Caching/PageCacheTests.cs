@@ -422,11 +422,13 @@ public abstract class PageCacheTests(PageCacheTests.CacheSite site)
         await site.WithDbAsync(db => TestContent.SaveAsync(db, story));
         var path = $"/article/{story.Slug}";
         Assert.Contains("Le pont rouvre", await HtmlAsync(client, path));
-        await site.WithDbAsync(db => SilentlyRename(db, story, "Le pont reste fermé"));
+        // Unique: the other cases' renamed pieces may show up among the related articles.
+        var renamed = _content.Unique("Le pont reste fermé");
+        await site.WithDbAsync(db => SilentlyRename(db, story, renamed));
 
         using var made = await SendAsync(client, path, ("Cookie", cookie));
         Assert.Equal(HttpStatusCode.OK, made.StatusCode);
-        Assert.DoesNotContain("Le pont reste fermé", await made.Content.ReadAsStringAsync());
+        Assert.DoesNotContain(renamed, await made.Content.ReadAsStringAsync());
         Assert.True(made.Headers.CacheControl!.Public);
     }
 
@@ -438,13 +440,14 @@ public abstract class PageCacheTests(PageCacheTests.CacheSite site)
         await site.WithDbAsync(db => TestContent.SaveAsync(db, story));
         var path = $"/article/{story.Slug}";
         Assert.Contains("La digue est renforcée", await HtmlAsync(client, path));
-        await site.WithDbAsync(db => SilentlyRename(db, story, "La digue a lâché"));
+        var renamed = _content.Unique("La digue a lâché");
+        await site.WithDbAsync(db => SilentlyRename(db, story, renamed));
 
         // Another Host header is not another page: links on it follow Kiosque:PublicUrl anyway.
         foreach (var host in new[] { "http://autre.example", "https://journal.test:8443", "https://127.0.0.1" })
         {
             var html = await HtmlAsync(client, host + path);
-            Assert.DoesNotContain("La digue a lâché", html);
+            Assert.DoesNotContain(renamed, html);
             Assert.Contains("https://journal.test/article/", html);
         }
     }
