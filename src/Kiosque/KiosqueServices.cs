@@ -28,7 +28,7 @@ public static class KiosqueServices
         services.AddScoped<DemoNewsroom>();
         services.AddScoped<DemoGenerator>();
         services.AddSingleton<ChangeFeed>();
-        services.AddNewsroomAccounts();
+        services.AddNewsroomAccounts(configuration);
         services.AddKiosqueSearch();
         return services;
     }

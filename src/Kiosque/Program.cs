@@ -35,7 +35,8 @@ builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSett
 builder.Services.AddProblemDetails();
 builder.Services.AddPageCache();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeFeed>());
-builder.Services.AddNewsroom();
+builder.Services.AddNewsroom(builder.Configuration, builder.Environment);
+builder.Services.AddTrustedProxies();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RenditionWorker>());
 // The JSON API too: French text as UTF-8, not \u00e9 escapes.
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All));
@@ -48,6 +49,8 @@ NewsroomAssets.Fingerprint(app.Environment);
 var options = app.Services.GetRequiredService<IOptions<KiosqueOptions>>().Value;
 
 // Middleware
+// First: the reader's address and scheme, from the configured proxies only (TrustedProxies).
+app.UseForwardedHeaders();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler();

@@ -16,6 +16,10 @@ public static class HomePage
         {
             return await SitePages.NotFoundAsync(http, db, format, options, cancellationToken);
         }
+        if (SitePages.RedirectToCanonicalPage(http.Request, page) is { } canonical)
+        {
+            return canonical;
+        }
         var latest = await db.Published().PageAsync(page, options.Value.PageSize, cancellationToken);
         if (latest is null)
         {

@@ -11,8 +11,12 @@ public static class SignInPages
     public static IResult Get(HttpContext http, string? returnUrl, IStringLocalizer<SharedResource> text) =>
         Form(http, text, returnUrl, email: "", error: null, StatusCodes.Status200OK);
 
-    /// <summary>POST /newsroom/connexion: five wrong passwords in a row lock the account for 15 minutes.</summary>
-    public static async Task<IResult> Post(HttpContext http, SignInManager<StaffUser> signIn, KiosqueDb db, TimeProvider clock, IStringLocalizer<SharedResource> text)
+    /// <summary>
+    /// POST /newsroom/connexion: five wrong passwords from one address lock the account for that
+    /// address for 15 minutes (<see cref="SignInThrottle"/>). Every refusal reads the same and costs
+    /// the same (one password hash), whether the account is unknown, locked or the password wrong.
+    /// </summary>
+    public static async Task<IResult> Post(HttpContext http, SignInManager<StaffUser> signIn, SignInThrottle throttle, KiosqueDb db, TimeProvider clock, IStringLocalizer<SharedResource> text)
     {
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var email = form["email"].ToString().Trim();
@@ -22,13 +26,21 @@ public static class SignInPages
         {
             return Form(http, text, returnUrl, email, text["Newsroom.SignIn.Missing"], StatusCodes.Status400BadRequest);
         }
+        var address = SignInThrottle.AddressOf(http);
+        IResult Refused() => Form(http, text, returnUrl, email, text["Newsroom.SignIn.Failed"], StatusCodes.Status400BadRequest);
+        if (throttle.AddressBlocked(address))
+        {
+            VerifyDummyPassword(signIn.UserManager, password);
+            return Refused();
+        }
         var user = await signIn.UserManager.FindByEmailAsync(email);
         if (user is null)
         {
             // The same answer as a wrong password, in the same time: a password is hashed as for
             // an account, so neither the page nor its delay tells who has one.
             VerifyDummyPassword(signIn.UserManager, password);
-            return Form(http, text, returnUrl, email, text["Newsroom.SignIn.Failed"], StatusCodes.Status400BadRequest);
+            throttle.Failed(address, null);
+            return Refused();
         }
         if (Accounts.IsDeactivated(user))
         {
@@ -37,21 +49,35 @@ public static class SignInPages
             var right = await signIn.UserManager.CheckPasswordAsync(user, password);
             return Form(http, text, returnUrl, email, text[right ? "Newsroom.SignIn.Deactivated" : "Newsroom.SignIn.Failed"], StatusCodes.Status400BadRequest);
         }
-        var result = await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
+        if (throttle.AccountBlocked(address, user.Id))
+        {
+            // Locked for this address: not a word about it, and the hash a check would cost.
+            VerifyDummyPassword(signIn.UserManager, password);
+            return Refused();
+        }
+        // Identity's own lockout stays for wrong two-step codes (whoever types them knows the password).
+        var result = await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: false);
         if (result.RequiresTwoFactor)
         {
+            throttle.Succeeded(address, user.Id);
             return Results.Redirect("/newsroom/connexion/code?returnUrl=" + Uri.EscapeDataString(NewsroomPages.SafeReturnUrl(returnUrl)));
         }
         if (result.IsLockedOut)
         {
-            Audit.Record(db, clock, null, "account.locked", user.Email ?? user.Id);
-            await db.SaveChangesAsync(http.RequestAborted);
-            return Form(http, text, returnUrl, email, text["Newsroom.SignIn.LockedOut"], StatusCodes.Status400BadRequest);
+            VerifyDummyPassword(signIn.UserManager, password);
+            return Refused();
         }
         if (!result.Succeeded)
         {
-            return Form(http, text, returnUrl, email, text["Newsroom.SignIn.Failed"], StatusCodes.Status400BadRequest);
+            if (throttle.Failed(address, user.Id))
+            {
+                // Once per lockout, not once per try: the log stays readable under a flood.
+                Audit.Record(db, clock, null, "account.locked", user.Email ?? user.Id, address);
+                await db.SaveChangesAsync(http.RequestAborted);
+            }
+            return Refused();
         }
+        throttle.Succeeded(address, user.Id);
         Audit.Record(db, clock, new Staff(user.Id, user.DisplayName, false, false), "account.signin", user.Email ?? user.Id);
         await db.SaveChangesAsync(http.RequestAborted);
         return Results.Redirect(NewsroomPages.SafeReturnUrl(returnUrl));
@@ -172,9 +198,18 @@ public static class SignInPages
             Token = token,
         }, status);
 
-    /// <summary>POST /newsroom/deconnexion</summary>
-    public static async Task<IResult> SignOut(SignInManager<StaffUser> signIn)
+    /// <summary>
+    /// POST /newsroom/deconnexion: ends the session on the server, not only in this browser. The
+    /// new security stamp makes every cookie issued before it worthless (SessionValidator checks it
+    /// on each request), so a copied cookie stops working too; the account's other devices are
+    /// signed out as well, since sessions are not stored one by one.
+    /// </summary>
+    public static async Task<IResult> SignOut(HttpContext http, SignInManager<StaffUser> signIn)
     {
+        if (http.User.Identity?.IsAuthenticated == true && await signIn.UserManager.GetUserAsync(http.User) is { } user)
+        {
+            await signIn.UserManager.UpdateSecurityStampAsync(user);
+        }
         await signIn.SignOutAsync();
         return Results.Redirect("/newsroom/connexion?ok=signed-out");
     }

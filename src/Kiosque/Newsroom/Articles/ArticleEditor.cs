@@ -180,16 +180,26 @@ public sealed class ArticleEditor(KiosqueDb db, TimeProvider clock)
         db.Entry(article).Property(a => a.Version).OriginalValue = based;
         article.Version = based + 1;
         article.UpdatedAt = now;
-        db.Revisions.Add(new ArticleRevision
+        var snapshot = RevisionSnapshot.Of(article).ToJson();
+        if (await CoalescedAutosaveAsync(article.Id, based, staff, kind, now, cancellationToken) is { } ongoing)
         {
-            ArticleId = article.Id,
-            Version = article.Version,
-            CreatedAt = now,
-            UserId = staff.Id,
-            UserName = staff.Name,
-            Kind = kind,
-            Snapshot = RevisionSnapshot.Of(article).ToJson(),
-        });
+            ongoing.Version = article.Version;
+            ongoing.CreatedAt = now;
+            ongoing.Snapshot = snapshot;
+        }
+        else
+        {
+            db.Revisions.Add(new ArticleRevision
+            {
+                ArticleId = article.Id,
+                Version = article.Version,
+                CreatedAt = now,
+                UserId = staff.Id,
+                UserName = staff.Name,
+                Kind = kind,
+                Snapshot = snapshot,
+            });
+        }
         if (kind != "autosave")
         {
             Audit.Record(db, clock, staff, kind.StartsWith("restore", StringComparison.Ordinal) ? "article.restored" : "article.saved", $"#{article.Id} {article.Slug}", $"version {article.Version}");
@@ -242,6 +252,31 @@ public sealed class ArticleEditor(KiosqueDb db, TimeProvider clock)
             entry.Property(property).IsModified = false;
         }
         return ArticleWorkflow.CanEdit(staff, article);
+    }
+
+    /// <summary>
+    /// Autosaves less than this apart, by the same person, with nothing else saved in between,
+    /// make one revision: the editing session's latest state.
+    /// </summary>
+    public static readonly TimeSpan AutosaveSession = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The revision an autosave replaces instead of adding one: the article's latest, when it is
+    /// the same person's autosave of the version this one is based on, made within
+    /// <see cref="AutosaveSession"/>. An autosave runs every few seconds while someone types and
+    /// each revision is a full copy (up to 2 MB): one per editing session keeps the history
+    /// readable and the table bounded. Explicit saves, restores and merges always add their own.
+    /// </summary>
+    private async Task<ArticleRevision?> CoalescedAutosaveAsync(int articleId, int based, Staff staff, string kind, DateTime now, CancellationToken cancellationToken)
+    {
+        if (kind != "autosave")
+        {
+            return null;
+        }
+        var latest = await db.Revisions.Where(r => r.ArticleId == articleId).OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
+        return latest is { Kind: "autosave" } && latest.UserId == staff.Id && latest.Version == based && now - latest.CreatedAt < AutosaveSession
+            ? latest
+            : null;
     }
 
     public async Task<Conflict> ConflictAsync(int articleId, CancellationToken cancellationToken)

@@ -146,10 +146,26 @@ public static class MediaLibraryPages
         var alt = form["alt"].ToString().Trim();
         var focalX = form["focalX"].ToString().Trim();
         var focalY = form["focalY"].ToString().Trim();
+        // A picture readers see (or will see, or saw: an unpublished piece comes back as it was)
+        // changes live everywhere it appears, without any article's workflow: that is an
+        // editor's decision, like publishing. Contributors keep their own pictures until then.
+        var uses = await UsesAsync(db, medium.Id, cancellationToken);
+        var online = uses.Any(u => u.Status is ArticleStatus.Published or ArticleStatus.Scheduled or ArticleStatus.Unpublished)
+            || await db.Authors.AnyAsync(a => a.PhotoMediaId == medium.Id, cancellationToken);
+        if (online && Staff.Of(http.User)?.IsEditor != true)
+        {
+            var current = (medium.FocalX.ToString("0.###", CultureInfo.InvariantCulture), medium.FocalY.ToString("0.###", CultureInfo.InvariantCulture));
+            return await RenderMediumAsync(http, db, text, medium, Card(medium), current, text["Media.Error.EditorOnly"], StatusCodes.Status403Forbidden, cancellationToken);
+        }
         string? error = null;
         if (credit.Length > 300)
         {
             error = text["Media.Error.TooLong.Credit", 300];
+        }
+        else if (credit.Length == 0 && uses.Any(u => u.Status is ArticleStatus.Published or ArticleStatus.Scheduled))
+        {
+            // Publishing refused this picture without a credit (MediaRules); emptying it afterwards must not get round that.
+            error = text["Media.Error.CreditRequired"];
         }
         else if (caption.Length > 1000)
         {

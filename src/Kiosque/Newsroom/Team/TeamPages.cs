@@ -18,11 +18,12 @@ public static class TeamPages
     private static async Task<IResult> RenderAsync(HttpContext http, KiosqueDb db, Accounts accounts, TimeProvider clock, IStringLocalizer<SharedResource> text, string? error, int status, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        var throttle = http.RequestServices.GetRequiredService<SignInThrottle>();
         var users = await db.Users.AsNoTracking().OrderBy(u => u.DisplayName).ToListAsync(cancellationToken);
         var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id select new { ur.UserId, r.Name }).ToListAsync(cancellationToken);
         var members = users.Select(u => new TeamMember(
             u.Id, u.DisplayName, u.Email ?? "", roles.FirstOrDefault(r => r.UserId == u.Id)?.Name ?? "",
-            u.TwoFactorEnabled, u.LockoutEnd is DateTimeOffset end && end > now && !Accounts.IsDeactivated(u), u.PasswordHash is not null, Accounts.IsDeactivated(u))).ToList();
+            u.TwoFactorEnabled, (u.LockoutEnd is DateTimeOffset end && end > now || throttle.LockedAnywhere(u.Id)) && !Accounts.IsDeactivated(u), u.PasswordHash is not null, Accounts.IsDeactivated(u))).ToList();
         var chrome = new NewsroomChrome(text["Newsroom.Team.Title"], Staff.Of(http.User), "team", NewsroomPages.Notice(http), error);
         return NewsroomPages.Render<TeamView>(new { Chrome = chrome, Members = members, RequireTwoFactor = await accounts.TwoFactorRequiredAsync(cancellationToken) }, status);
     }
@@ -67,9 +68,11 @@ public static class TeamPages
         var staff = Staff.Of(http.User)!;
         var action = form["action"].ToString();
         Task<IResult> Refuse(string key) => RenderAsync(http, db, accounts, clock, text, text[key], StatusCodes.Status400BadRequest, cancellationToken);
-        if (action is "deactivate" or "reset-password" && user.Id == staff.Id)
+        if (action is "deactivate" or "reset-password" or "reset-2fa" && user.Id == staff.Id)
         {
-            // Locking oneself out, or being handed one's own reset link, is never what was meant.
+            // Locking oneself out, or being handed one's own reset link, is never what was meant;
+            // and removing one's own second factor takes a code from it ("My account"), or an open
+            // session alone would be enough to strip it, even while two-step is mandatory.
             return await Refuse("Newsroom.Team.OwnAccount");
         }
         if (action is "unlock" or "reset-password" && Accounts.IsDeactivated(user))
@@ -116,6 +119,7 @@ public static class TeamPages
                 Audit.Record(db, clock, staff, "user.role", user.Email ?? id, form["role"].ToString());
                 break;
             case "unlock":
+                http.RequestServices.GetRequiredService<SignInThrottle>().Unlock(user.Id);
                 await accounts.Users.SetLockoutEndDateAsync(user, null);
                 await accounts.Users.ResetAccessFailedCountAsync(user);
                 Audit.Record(db, clock, staff, "user.unlocked", user.Email ?? id);
