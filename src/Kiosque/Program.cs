@@ -176,6 +176,7 @@ foreach (var kind in new[] { TaxonomyPages.Sections, TaxonomyPages.Tags, Taxonom
         newsroom.MapPost($"/{kind.Path}/{{id:int}}/supprimer", TaxonomyPages.Delete(kind)).RequireAuthorization(policy);
     }
 }
+newsroom.MapPost("/themes/{id:int}/fusionner", TaxonomyPages.MergeTag).RequireAuthorization(NewsroomServices.EditorPolicy);
 // Media library: every staff member uploads and edits; deleting (only what nothing uses) is for editors.
 newsroom.MapGet("/medias", MediaLibraryPages.List);
 newsroom.MapGet("/medias/recherche", MediaLibraryPages.Search);

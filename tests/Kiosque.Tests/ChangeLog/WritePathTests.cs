@@ -45,9 +45,9 @@ public abstract class WritePathTests(WritePathTests.Site site)
     }
 
     /// <summary>An article by its own author, in its own section and tag, in the given state; public ones are published through the newsroom, so they are the newest.</summary>
-    private async Task<Scene> SceneAsync(HttpClient editor, string headline, bool published)
+    private async Task<Scene> SceneAsync(HttpClient editor, string headline, bool published, string tagName = "Port")
     {
-        var (section, tag, author) = (_content.Section("Société"), _content.Tag("Port"), _content.Author("Inès Laval"));
+        var (section, tag, author) = (_content.Section("Société"), _content.Tag(tagName), _content.Author("Inès Laval"));
         await site.WithDbAsync(db => TestContent.SaveAsync(db, section, tag, author));
         var article = _content.Article(section, headline, status: ArticleStatus.Draft, authors: [author], tags: [tag]);
         // The pages are searched for the headline: the standfirst must not repeat it.
@@ -335,6 +335,40 @@ public abstract class WritePathTests(WritePathTests.Site site)
                 Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
             }
             Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync($"/theme/{newSlug}")).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Merging_a_tag_into_another_moves_its_articles_and_its_address_at_once()
+    {
+        var (editor, _) = await site.SignedInAsync(Roles.Editor);
+        using var reader = site.Reader();
+        using (editor)
+        {
+            var scene = await SceneAsync(editor, "Les chalutiers rentrent au port", published: true);
+            var other = await SceneAsync(editor, "La pêche à pied interdite", published: true, tagName: "Littoral");
+            var oldTagPath = $"/theme/{scene.Tag.Slug}";
+            var keptTagPath = $"/theme/{other.Tag.Slug}";
+            await WarmAsync(reader, [oldTagPath, keptTagPath, $"{keptTagPath}/feed.json", scene.ArticlePath, "/rss.xml"]);
+            await ExpectAsync(reader, [keptTagPath], "Les chalutiers rentrent au port", shown: false);
+
+            using (var merged = await editor.PostFormAsync($"/newsroom/themes/{scene.Tag.Id}/fusionner", ("into", other.Tag.Slug)))
+            {
+                Assert.Equal(HttpStatusCode.Redirect, merged.StatusCode);
+            }
+            using (var moved = await reader.GetAsync(oldTagPath))
+            {
+                Assert.Equal(HttpStatusCode.MovedPermanently, moved.StatusCode);
+                Assert.Equal(keptTagPath, moved.Headers.Location?.OriginalString);
+            }
+            await ExpectAsync(reader, [keptTagPath, $"{keptTagPath}/feed.json"], "Les chalutiers rentrent au port", shown: true);
+            await ExpectAsync(reader, [keptTagPath], "La pêche à pied interdite", shown: true);
+            await ExpectAsync(reader, [scene.ArticlePath, "/rss.xml"], other.Tag.Name, shown: true);
+            await ExpectAsync(reader, [scene.ArticlePath, "/rss.xml"], scene.Tag.Name, shown: false);
+
+            using var unknown = await editor.PostFormAsync($"/newsroom/themes/{other.Tag.Id}/fusionner", ("into", "aucun-theme-de-ce-nom"));
+            Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+            Assert.Contains("aucun-theme-de-ce-nom", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
     }
 

@@ -170,4 +170,45 @@ public static class TaxonomyPages
         }
         return Results.Redirect($"/newsroom/{kind.Path}?ok=taxonomy-deleted");
     }
+
+    /// <summary>
+    /// POST /newsroom/themes/{id}/fusionner: two tags that mean the same thing become one. Every
+    /// article of this tag carries the other instead, this tag goes, and its public address (and
+    /// the addresses that led to it) lead to the other, in one save: the change log records each
+    /// article's lists before and after, so both tag pages and their feeds are fresh at once.
+    /// </summary>
+    public static async Task<IResult> MergeTag(int id, HttpContext http, KiosqueDb db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
+    {
+        var form = await http.Request.ReadFormAsync(cancellationToken);
+        var source = await db.Tags.FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (source is null)
+        {
+            return NewsroomPages.NotFound(http);
+        }
+        var intoSlug = form["into"].ToString().Trim();
+        var target = await db.Tags.FirstOrDefaultAsync(t => t.Slug == intoSlug && t.Id != id, cancellationToken);
+        if (target is null)
+        {
+            return await RenderAsync(Tags, http, db, text, text["Newsroom.Taxonomy.MergeUnknown", intoSlug], StatusCodes.Status400BadRequest, cancellationToken);
+        }
+        var links = await db.ArticleTags.Where(t => t.TagId == id).ToListAsync(cancellationToken);
+        var already = (await db.ArticleTags.Where(t => t.TagId == target.Id).Select(t => t.ArticleId).ToListAsync(cancellationToken)).ToHashSet();
+        db.ArticleTags.RemoveRange(links);
+        db.ArticleTags.AddRange(links.Where(l => !already.Contains(l.ArticleId)).Select(l => new ArticleTag { ArticleId = l.ArticleId, TagId = target.Id }));
+        var (from, to) = (SiteFormat.TagPath(source.Slug), SiteFormat.TagPath(target.Slug));
+        db.Tags.Remove(source);
+        await OldAddresses.KeepAsync(db, from, to, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        Audit.Record(db, clock, Staff.Of(http.User), "tags.merged", $"{source.Name} → {target.Name}", $"{source.Slug} {target.Slug} {links.Count}");
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // An article took the tag up meanwhile: nothing was changed; the editor tries again.
+            db.ChangeTracker.Clear();
+            return await RenderAsync(Tags, http, db, text, text["Newsroom.Editor.ChangedMeanwhile"], StatusCodes.Status409Conflict, cancellationToken);
+        }
+        return Results.Redirect("/newsroom/themes?ok=taxonomy-merged");
+    }
 }
