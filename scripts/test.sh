@@ -71,5 +71,9 @@ if [ "$failed" != 0 ]; then
   awk '/^failed /{n=40} n>0{print; n--}' "$log"
 fi
 rm -f "$log"
+
+echo "== The change log's door: a bypass must not build"
+bash scripts/check-change-log-door.sh || status=1
+
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status
