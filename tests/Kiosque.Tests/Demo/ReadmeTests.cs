@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Kiosque.Demo;
+using Kiosque.Tests.Infrastructure;
 
 namespace Kiosque.Tests.Demo;
 
@@ -13,7 +14,7 @@ public sealed partial class ReadmeTests
     [Fact]
     public void The_readme_counts_the_demo_articles_sections_and_journalists_as_they_are_seeded()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "README.md"));
         var match = DemoSentence().Match(readme);
         Assert.True(match.Success, "the README no longer describes the demo newsroom's size");
 
@@ -25,15 +26,6 @@ public sealed partial class ReadmeTests
         Assert.Equal(demo.Articles.Count - published, int.Parse(match.Groups["others"].Value, CultureInfo.InvariantCulture));
     }
 
-    private static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Kiosque.slnx")))
-        {
-            folder = folder.Parent;
-        }
-        return folder?.FullName ?? throw new InvalidOperationException("Kiosque.slnx not found above " + AppContext.BaseDirectory);
-    }
 
     [GeneratedRegex(@"(?<published>\d+) published articles in (?<sections>\d+)\s+sections by (?<authors>\d+)\s+journalists.*?(?<others>\d+) more in the newsroom only", RegexOptions.Singleline)]
     private static partial Regex DemoSentence();
