@@ -44,11 +44,30 @@ public sealed class KiosqueOptions
     /// <summary>The <c>max-age</c>, in seconds, that browsers and fronts get for pages.</summary>
     public int PageMaxAge { get; set; } = 10;
 
-    /// <summary>Cookie name prefixes that mark a signed-in person, whose requests bypass the cache; null means <c>.AspNetCore.</c> and <c>kiosque</c>.</summary>
+    /// <summary>
+    /// Cookie name prefixes that mark a signed-in person of another system in front of the site (a
+    /// paywall), whose requests bypass the cache; none by default. The newsroom's own session is
+    /// recognised by checking its cookie, never by a name alone.
+    /// </summary>
     public string[]? PrivateCookies { get; set; }
 
     /// <summary>A Varnish or nginx front to tell about changes: each gets a PURGE with the evicted tags (xkey-purge, Surrogate-Key).</summary>
     public string? PurgeUrl { get; set; }
+
+    /// <summary>
+    /// Mark newsroom cookies <c>Secure</c> whatever the scheme the request came with (behind a
+    /// proxy that terminates TLS the application sees HTTP). Null: yes, except in Development.
+    /// </summary>
+    public bool? SecureCookies { get; set; }
+
+    /// <summary>
+    /// Addresses of the reverse proxies (nginx, a load balancer) whose <c>X-Forwarded-For</c> and
+    /// <c>X-Forwarded-Proto</c> headers are believed; empty means the local machine only.
+    /// </summary>
+    public string[] KnownProxies { get; set; } = [];
+
+    /// <summary>Networks of such proxies, in CIDR notation (<c>10.0.0.0/8</c>).</summary>
+    public string[] KnownNetworks { get; set; } = [];
 
     public string FullDataDirectory => Path.GetFullPath(DataDirectory);
 

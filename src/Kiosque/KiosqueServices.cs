@@ -1,3 +1,4 @@
+using Kiosque.ChangeLog;
 using Kiosque.Data;
 using Kiosque.Demo;
 using Kiosque.Jobs;
@@ -27,7 +28,7 @@ public static class KiosqueServices
         services.AddScoped<DemoNewsroom>();
         services.AddScoped<DemoGenerator>();
         services.AddSingleton<ChangeFeed>();
-        services.AddNewsroomAccounts();
+        services.AddNewsroomAccounts(configuration);
         services.AddKiosqueSearch();
         return services;
     }

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Kiosque;
 using Kiosque.Caching;
+using Kiosque.ChangeLog;
 using Kiosque.Cli;
 using Kiosque.Data;
 using Kiosque.Feeds;
@@ -47,7 +48,8 @@ builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSett
 builder.Services.AddProblemDetails();
 builder.Services.AddPageCache();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeFeed>());
-builder.Services.AddNewsroom();
+builder.Services.AddNewsroom(builder.Configuration, builder.Environment);
+builder.Services.AddTrustedProxies();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RenditionWorker>());
 // The JSON API too: French text as UTF-8, not \u00e9 escapes.
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All));
@@ -70,6 +72,8 @@ await app.Services.PrepareDatabaseAsync();
 var options = app.Services.GetRequiredService<IOptions<KiosqueOptions>>().Value;
 
 // Middleware
+// First: the reader's address and scheme, from the configured proxies only (TrustedProxies).
+app.UseForwardedHeaders();
 // HEAD runs as GET through everything below, without its body (Http/HeadRequestMiddleware).
 app.UseMiddleware<HeadRequestMiddleware>();
 if (!app.Environment.IsDevelopment())

@@ -1,3 +1,4 @@
+using Kiosque.ChangeLog;
 using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Jobs;
@@ -15,7 +16,7 @@ namespace Kiosque.Caching;
 /// date, section, tags or authors; see <see cref="ArticleMemberships"/>), the home page and every
 /// list it was in before or is in after, since their order and pages shift;</item>
 /// <item>a section: every page (the navigation shows them all);</item>
-/// <item>a tag: its list and the article pages carrying it;</item>
+/// <item>a tag: its list and every page showing an article that carries it (article pages, and feeds, which list tags as categories);</item>
 /// <item>an author: their list and every page showing one of their articles (bylines, cards);</item>
 /// <item>a medium: the pages showing it (body images, author photos) and those of the articles it illustrates;</item>
 /// <item>a redirect: its cached 301.</item>
@@ -28,6 +29,7 @@ public sealed partial class PageCacheInvalidator(PageStore store, SiteNav nav, F
         var tags = new HashSet<string>(StringComparer.Ordinal);
         var everything = false;
         var authors = new List<int>();
+        var tagged = new List<int>();
         var media = new List<int>();
         foreach (var change in changes)
         {
@@ -49,6 +51,7 @@ public sealed partial class PageCacheInvalidator(PageStore store, SiteNav nav, F
                     break;
                 case ChangeScope.Tag:
                     tags.Add(PageTags.TagTag(change.EntityId));
+                    tagged.Add(change.EntityId);
                     break;
                 case ChangeScope.Author:
                     tags.Add(PageTags.AuthorTag(change.EntityId));
@@ -77,13 +80,13 @@ public sealed partial class PageCacheInvalidator(PageStore store, SiteNav nav, F
             LogEvicted(logger, changes.Count, "all", store.Count);
             return;
         }
-        if (authors.Count > 0 || media.Count > 0)
+        if (authors.Count > 0 || media.Count > 0 || tagged.Count > 0)
         {
-            // Cards show bylines and hero images without tagging them: find their articles.
+            // Cards show bylines and hero images, and feeds tag names, without tagging them: find their articles.
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<KiosqueDb>();
             var articles = await db.Articles.AsNoTracking()
-                .Where(a => a.Authors.Any(p => authors.Contains(p.AuthorId)) || (a.HeroMediaId != null && media.Contains(a.HeroMediaId.Value)))
+                .Where(a => a.Authors.Any(p => authors.Contains(p.AuthorId)) || a.Tags.Any(t => tagged.Contains(t.TagId)) || (a.HeroMediaId != null && media.Contains(a.HeroMediaId.Value)))
                 .Select(a => a.Id).ToListAsync(cancellationToken);
             tags.UnionWith(articles.Select(PageTags.ArticleTag));
         }

@@ -50,7 +50,7 @@ public sealed partial class PageCacheMiddleware(RequestDelegate next, PageStore 
             await next(http);
             return;
         }
-        if (settings.IsPersonal(request))
+        if (await PageCacheSettings.IsPersonalAsync(http, settings))
         {
             // A signed-in reader's page may hold what only they may see: never stored, here or on the way.
             http.Response.OnStarting(static state => { ((HttpContext)state).Response.Headers.CacheControl = NoStore; return Task.CompletedTask; }, http);
@@ -63,7 +63,7 @@ public sealed partial class PageCacheMiddleware(RequestDelegate next, PageStore 
             return;
         }
 
-        var key = Key(request, policy);
+        var key = Key(request, policy, settings.PublicOrigin);
         var now = clock.GetUtcNow();
         store.TryGet(key, out var cached);
         if (cached is not null && cached.ExpiresAt > now)
@@ -340,10 +340,15 @@ public sealed partial class PageCacheMiddleware(RequestDelegate next, PageStore 
             || contentType.Contains("xml", StringComparison.OrdinalIgnoreCase)
             || contentType.Contains("json", StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Scheme, host (absolute links may follow it) and path, plus only the query keys the page reads, so tracking parameters share an entry.</summary>
-    internal static string Key(HttpRequest request, PageCachePolicy policy)
+    /// <summary>
+    /// The public origin (or, without one configured, the request's scheme and host, which absolute
+    /// links then follow) and path, plus only the query keys the page reads, so tracking parameters
+    /// share an entry.
+    /// </summary>
+    internal static string Key(HttpRequest request, PageCachePolicy policy, string? publicOrigin)
     {
-        var key = string.Concat(request.Scheme, "://", request.Host.Value, request.PathBase.Value, request.Path.Value);
+        var origin = publicOrigin ?? string.Concat(request.Scheme, "://", request.Host.Value);
+        var key = string.Concat(origin, request.PathBase.Value, request.Path.Value);
         if (!request.QueryString.HasValue || policy.VaryByQuery.Count == 0)
         {
             return key;

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
@@ -15,7 +17,8 @@ public sealed class PageCacheSettings
         Enabled = options.OutputCache;
         Lifetime = TimeSpan.FromSeconds(options.PageCacheLifetime);
         BudgetBytes = (long)options.PageCacheMegabytes * 1024 * 1024;
-        PrivateCookies = options.PrivateCookies ?? [".AspNetCore.", "kiosque"];
+        PrivateCookies = options.PrivateCookies ?? [];
+        PublicOrigin = Uri.TryCreate(options.PublicUrl, UriKind.Absolute, out var publicUrl) ? publicUrl.GetLeftPart(UriPartial.Authority) : null;
         var maxAge = options.PageMaxAge.ToString(CultureInfo.InvariantCulture);
         // Browsers and fronts may keep a page briefly, keep showing it while they fetch the new one,
         // and keep it for a day when we cannot answer: readers still get the news if the origin fails.
@@ -32,6 +35,13 @@ public sealed class PageCacheSettings
 
     public IReadOnlyList<string> PrivateCookies { get; }
 
+    /// <summary>
+    /// <c>Kiosque:PublicUrl</c>'s scheme and host, which every absolute link on a page follows:
+    /// pages are keyed on it, not on the request's Host header, which anyone can vary at will to
+    /// fill the cache with copies. Null when unset (links then follow the request's own host).
+    /// </summary>
+    public string? PublicOrigin { get; }
+
     public StringValues PageCacheControl { get; }
 
     public static bool IsNeverCached(PathString path)
@@ -47,14 +57,18 @@ public sealed class PageCacheSettings
     }
 
     /// <summary>
-    /// A request that may be a signed-in person's: an Authorization header, an authenticated user,
-    /// or a cookie whose name starts with one of <c>Kiosque:PrivateCookies</c> (by default
-    /// <c>.AspNetCore.</c>, the prefix of every ASP.NET Core authentication, Identity, session and
-    /// antiforgery cookie, and <c>kiosque</c>). Readers carry no cookie of ours: the site sets none.
+    /// A request from someone whose page may differ from everyone else's: an Authorization header,
+    /// an authenticated user, a newsroom session cookie that really opens a session, or a cookie
+    /// an operator listed in <c>Kiosque:PrivateCookies</c> (a paywall's, say). Any other cookie is
+    /// ignored: a made-up <c>kiosque.x=1</c> must not let anyone skip the cache at will, so our own
+    /// session cookie is checked (its signature first, then the account) rather than trusted by name.
+    /// The newsroom cookie is limited to <c>/newsroom</c>, so browsers do not send it here: only a
+    /// hand-made request carries it to a reader page.
     /// </summary>
-    public bool IsPersonal(HttpRequest request)
+    public static async ValueTask<bool> IsPersonalAsync(HttpContext http, PageCacheSettings settings)
     {
-        if (request.Headers.ContainsKey(HeaderNames.Authorization) || request.HttpContext.User.Identity?.IsAuthenticated == true)
+        var request = http.Request;
+        if (request.Headers.ContainsKey(HeaderNames.Authorization) || http.User.Identity?.IsAuthenticated == true)
         {
             return true;
         }
@@ -64,7 +78,7 @@ public sealed class PageCacheSettings
         }
         foreach (var name in request.Cookies.Keys)
         {
-            foreach (var prefix in PrivateCookies)
+            foreach (var prefix in settings.PrivateCookies)
             {
                 if (name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
                 {
@@ -72,6 +86,7 @@ public sealed class PageCacheSettings
                 }
             }
         }
-        return false;
+        return request.Cookies.ContainsKey(Newsroom.NewsroomServices.SessionCookie)
+            && (await http.AuthenticateAsync(IdentityConstants.ApplicationScheme)).Succeeded;
     }
 }

@@ -1,3 +1,4 @@
+using Kiosque.ChangeLog;
 using Kiosque.Jobs;
 using Microsoft.Extensions.Options;
 

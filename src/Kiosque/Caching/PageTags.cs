@@ -1,3 +1,4 @@
+using Kiosque.ChangeLog;
 using Kiosque.Data;
 
 namespace Kiosque.Caching;

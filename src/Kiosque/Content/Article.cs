@@ -1,14 +1,5 @@
 namespace Kiosque.Content;
 
-public enum ArticleStatus
-{
-    Draft,
-    Review,
-    Scheduled,
-    Published,
-    Unpublished,
-}
-
 public class Article
 {
     public int Id { get; set; }
@@ -51,27 +42,3 @@ public class Article
     public List<Correction> Corrections { get; set; } = [];
 }
 
-/// <summary>An author's place in an article's byline; <see cref="Position"/> keeps the byline order.</summary>
-public class ArticleAuthor
-{
-    public int ArticleId { get; set; }
-    public int AuthorId { get; set; }
-    public Author Author { get; set; } = null!;
-    public int Position { get; set; }
-}
-
-public class ArticleTag
-{
-    public int ArticleId { get; set; }
-    public int TagId { get; set; }
-    public Tag Tag { get; set; } = null!;
-}
-
-/// <summary>A public, dated correction note shown on the article.</summary>
-public class Correction
-{
-    public int Id { get; set; }
-    public int ArticleId { get; set; }
-    public DateTime At { get; set; }
-    public required string Text { get; set; }
-}

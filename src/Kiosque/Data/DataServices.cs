@@ -1,3 +1,4 @@
+using Kiosque.ChangeLog;
 using Microsoft.EntityFrameworkCore;
 
 namespace Kiosque.Data;
@@ -19,7 +20,7 @@ public static class DataServices
             {
                 throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Kiosque is empty.");
             }
-            services.AddDbContextPool<PostgresKiosqueDb>(o => o.UseNpgsql(connectionString));
+            services.AddDbContextPool<PostgresKiosqueDb>(o => o.UseNpgsql(connectionString).AddInterceptors(ChangeCommits.Instance));
             services.AddScoped<KiosqueDb>(sp => sp.GetRequiredService<PostgresKiosqueDb>());
         }
         else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
@@ -31,7 +32,7 @@ public static class DataServices
                 connectionString = $"Data Source={Path.Combine(options.FullDataDirectory, "kiosque.db")}";
             }
             var cacheKib = configuration.GetValue("Database:SqliteCacheKib", SqliteConnectionSettings.DefaultCacheKib);
-            services.AddDbContextPool<SqliteKiosqueDb>(o => o.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSettings(cacheKib)));
+            services.AddDbContextPool<SqliteKiosqueDb>(o => o.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionSettings(cacheKib), ChangeCommits.Instance));
             services.AddScoped<KiosqueDb>(sp => sp.GetRequiredService<SqliteKiosqueDb>());
         }
         else
@@ -47,6 +48,8 @@ public static class DataServices
         await db.Database.MigrateAsync(cancellationToken);
         if (db.Database.IsSqlite())
         {
+            // Settings of the file, not content: nothing here is a write the change log should carry.
+#pragma warning disable RS0030
             // WAL lets readers go on while a publish writes; it is a property of the file, so set once.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
             // Without statistics SQLite takes "Status = 'Published'" for a selective index and scans
@@ -54,6 +57,7 @@ public static class DataServices
             // (a tenth of a second at 100,000 articles). A sampled ANALYZE of the tables that have
             // none, or have grown a lot since, keeps its plans sane; it costs nothing when up to date.
             await db.Database.ExecuteSqlRawAsync("PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002;", cancellationToken);
+#pragma warning restore RS0030
         }
     }
 }

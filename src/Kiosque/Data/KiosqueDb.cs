@@ -1,3 +1,4 @@
+using Kiosque.ChangeLog;
 using Kiosque.Content;
 using Kiosque.Newsroom;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -31,107 +32,22 @@ public abstract class KiosqueDb(DbContextOptions options) : IdentityDbContext<St
     public DbSet<NewsroomSetting> Settings => Set<NewsroomSetting>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
-    /// <summary>Raised after a save that logged content changes, so this node reacts at once instead of at its next poll.</summary>
-    public static event Action? ChangesLogged;
-
     /// <summary>The newest change-log row this context wrote, so a request can wait until this node has applied it.</summary>
-    public long LastChangeId { get; private set; }
+    public long LastChangeId { get; internal set; }
+
+    /// <summary>Set when this context wrote change-log rows whose transaction has not committed yet (see <see cref="ChangeCommits"/>).</summary>
+    internal bool ChangesAwaitingCommit { get; set; }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
 
-    /// <summary>
-    /// Saves, and appends to the change log in the same transaction. The log rows are written after
-    /// the entities so that new ones already have their ids.
-    /// </summary>
-    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
-    {
-        var pending = PendingChanges();
-        if (pending.Count == 0)
-        {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        }
-        var transaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
-        try
-        {
-            // The lists each changed article was in, read inside the transaction before the write,
-            // so caches on every node can refresh the lists it leaves (see ArticleMemberships).
-            var existing = pending.Where(p => p.Scope == ChangeScope.Article).Select(p => p.Id()).Where(id => id > 0).ToHashSet();
-            var before = await ArticleMemberships.ReadAsync(this, existing, cancellationToken);
-            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-            var at = DateTime.UtcNow;
-            var changes = pending.Select(p => p.Resolve()).Distinct().ToList();
-            var after = await ArticleMemberships.ReadAsync(this, changes.Where(c => c.Scope == ChangeScope.Article).Select(c => c.Id).ToHashSet(), cancellationToken);
-            var logged = changes.Select(c => new ContentChange
-            {
-                At = at,
-                Scope = c.Scope,
-                EntityId = c.Id,
-                Deleted = c.Deleted,
-                Before = c.Scope == ChangeScope.Article ? before.GetValueOrDefault(c.Id, "") : null,
-                After = c.Scope == ChangeScope.Article ? after.GetValueOrDefault(c.Id, "") : null,
-            }).ToList();
-            ContentChanges.AddRange(logged);
-            await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-            LastChangeId = Math.Max(LastChangeId, logged.Max(c => c.Id));
-            if (transaction is not null)
-            {
-                await transaction.CommitAsync(cancellationToken);
-                ChangesLogged?.Invoke();
-            }
-            return saved;
-        }
-        finally
-        {
-            if (transaction is not null)
-            {
-                await transaction.DisposeAsync();
-            }
-        }
-    }
+    /// <summary>Every save goes through the change log's door, which logs what it changes in the same transaction.</summary>
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default) =>
+        ChangeRecorder.SaveAsync(this, acceptAllChangesOnSuccess, cancellationToken);
 
-    /// <summary>Caller-owned transactions tell this node themselves once they commit.</summary>
-    public static void NotifyChangesLogged() => ChangesLogged?.Invoke();
-
-    private sealed record PendingChange(ChangeScope Scope, Func<int> Id, bool Deleted)
-    {
-        public (ChangeScope Scope, int Id, bool Deleted) Resolve() => (Scope, Id(), Deleted);
-    }
-
-    private List<PendingChange> PendingChanges()
-    {
-        var pending = new List<PendingChange>();
-        foreach (var entry in ChangeTracker.Entries())
-        {
-            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
-            {
-                continue;
-            }
-            var deleted = entry.State == EntityState.Deleted;
-            // Ids are read after the save (new rows get theirs then), except for deleted rows.
-            PendingChange? change = entry.Entity switch
-            {
-                Article a => new(ChangeScope.Article, Capture(a.Id, () => a.Id, deleted), deleted),
-                ArticleAuthor a => new(ChangeScope.Article, Capture(a.ArticleId, () => a.ArticleId, deleted), false),
-                ArticleTag t => new(ChangeScope.Article, Capture(t.ArticleId, () => t.ArticleId, deleted), false),
-                Correction c => new(ChangeScope.Article, Capture(c.ArticleId, () => c.ArticleId, deleted), false),
-                Section s => new(ChangeScope.Section, Capture(s.Id, () => s.Id, deleted), deleted),
-                Tag t => new(ChangeScope.Tag, Capture(t.Id, () => t.Id, deleted), deleted),
-                Author a => new(ChangeScope.Author, Capture(a.Id, () => a.Id, deleted), deleted),
-                MediaAsset m => new(ChangeScope.Media, Capture(m.Id, () => m.Id, deleted), deleted),
-                Redirect r => new(ChangeScope.Redirect, Capture(r.Id, () => r.Id, deleted), deleted),
-                HomeSlot h => new(ChangeScope.Home, () => h.Position, deleted),
-                _ => null,
-            };
-            if (change is not null)
-            {
-                pending.Add(change);
-            }
-        }
-        return pending;
-    }
-
-    private static Func<int> Capture(int now, Func<int> later, bool deleted) => deleted ? () => now : later;
+    /// <summary>The plain save, for <see cref="ChangeRecorder"/> alone (the build refuses it elsewhere).</summary>
+    internal Task<int> SaveEntitiesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken) =>
+        base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -150,6 +66,8 @@ public abstract class KiosqueDb(DbContextOptions options) : IdentityDbContext<St
         modelBuilder.Entity<Article>(article =>
         {
             article.Property(a => a.Version).IsConcurrencyToken();
+            // The workflow's claim (ArticleWorkflow): a step holds only if the status it was decided on still stands.
+            article.Property(a => a.Status).IsConcurrencyToken();
             article.Property(a => a.CreatedById).HasMaxLength(450);
             article.HasIndex(a => new { a.Status, a.ScheduledAt });
             article.Property(a => a.Slug).HasMaxLength(200);

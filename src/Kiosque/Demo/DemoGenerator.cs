@@ -75,7 +75,6 @@ public sealed class DemoGenerator(KiosqueDb db, DemoNewsroom newsroom, TimeProvi
             db.Articles.AddRange(batch);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            KiosqueDb.NotifyChangesLogged();
             db.ChangeTracker.Clear();
             done = after;
             progress(batch.Count);

@@ -84,7 +84,6 @@ public sealed partial class DemoNewsroom(KiosqueDb db, MediaIngest ingest, TimeP
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        KiosqueDb.NotifyChangesLogged();
         // Readers see the published pieces; the draft and the unpublished piece are for trying the
         // newsroom. Counted apart, so the console and the README speak of the same number.
         var publishedCount = articles.Count(a => a.Article.Status == ArticleStatus.Published);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
+using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Media;
 using Kiosque.Site;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Xml;
+using Kiosque.ChangeLog;
 using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Site;
@@ -112,8 +113,8 @@ public static class Sitemaps
             }, null);
         }, () => Task.FromResult(Results.NotFound()),
         // Only a publication, unpublication or move (or a tag's change) adds or removes a range.
-        unchangedSince: async (position, cancellationToken) => !await db.ContentChanges.AnyAsync(
-            c => c.Id > position && ((c.Scope == ChangeScope.Article && c.Before != c.After) || c.Scope == ChangeScope.Tag), cancellationToken));
+        unchangedSince: async (position, cancellationToken) => !await ChangeLogQueries.AnySinceAsync(db, position,
+            c => ((c.Scope == ChangeScope.Article && c.Before != c.After) || c.Scope == ChangeScope.Tag), cancellationToken));
     }
 
     /// <summary>
@@ -173,8 +174,8 @@ public static class Sitemaps
         }, () => Task.FromResult(Results.NotFound()),
         // Corrections change no date here: only publications, unpublications and moves do, and
         // changes to sections and authors.
-        unchangedSince: async (position, cancellationToken) => !await db.ContentChanges.AnyAsync(
-            c => c.Id > position && ((c.Scope == ChangeScope.Article && c.Before != c.After) || c.Scope == ChangeScope.Section || c.Scope == ChangeScope.Author), cancellationToken));
+        unchangedSince: async (position, cancellationToken) => !await ChangeLogQueries.AnySinceAsync(db, position,
+            c => ((c.Scope == ChangeScope.Article && c.Before != c.After) || c.Scope == ChangeScope.Section || c.Scope == ChangeScope.Author), cancellationToken));
     }
 
     /// <summary>GET /sitemaps/articles-{page}.xml: the published articles whose ids fall in the page's range, with their hero image.</summary>
@@ -216,8 +217,8 @@ public static class Sitemaps
             }, articles.Max(a => ArticleDates.Modified(a.PublishedAt, a.UpdatedAt)), articles.Count * 200);
         }, () => SitePages.NotFoundAsync(http, db, format, site, http.RequestAborted),
         // Only a change to an article of this id range changes this page.
-        unchangedSince: async (position, cancellationToken) => !await db.ContentChanges.AnyAsync(
-            c => c.Id > position && c.Scope == ChangeScope.Article && c.EntityId >= first && c.EntityId <= last, cancellationToken));
+        unchangedSince: async (position, cancellationToken) => !await ChangeLogQueries.AnySinceAsync(db, position,
+            c => c.Scope == ChangeScope.Article && c.EntityId >= first && c.EntityId <= last, cancellationToken));
     }
 
     /// <summary>GET /sitemaps/tags-{page}.xml: the tags in the page's id range that have a published article.</summary>
@@ -266,11 +267,9 @@ public static class Sitemaps
         // Memberships are strings: read the (few) changed rows and look inside them here. Past a
         // burst (an import), rendering again is cheaper than reading the log.
         const int limit = 1000;
-        var changes = await db.ContentChanges.AsNoTracking()
-            .Where(c => c.Id > position && ((c.Scope == ChangeScope.Article && c.Before != c.After) || (c.Scope == ChangeScope.Tag && c.EntityId >= first && c.EntityId <= last)))
-            .OrderBy(c => c.Id).Take(limit + 1)
-            .Select(c => new { c.Scope, c.Before, c.After })
-            .ToListAsync(cancellationToken);
+        var changes = await ChangeLogQueries.SinceAsync(db, position,
+            c => (c.Scope == ChangeScope.Article && c.Before != c.After) || (c.Scope == ChangeScope.Tag && c.EntityId >= first && c.EntityId <= last),
+            limit, cancellationToken);
         return changes.Count <= limit && changes.All(c => c.Scope == ChangeScope.Article
             && !ArticleMemberships.Lists(c.Before).Tags.Concat(ArticleMemberships.Lists(c.After).Tags).Any(id => id >= first && id <= last));
     }

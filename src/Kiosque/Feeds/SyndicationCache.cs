@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using Kiosque.ChangeLog;
 using Kiosque.Data;
 using Kiosque.Site;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace Kiosque.Feeds;
@@ -23,16 +25,24 @@ public sealed record Rendered(byte[] Body, string ContentType, DateTime? LastMod
 /// where the XML would not, and a second crawler's request costs no render.
 /// </para>
 /// </summary>
-public sealed class SyndicationCache(TimeProvider clock, SiteFormat format)
+public sealed class SyndicationCache(TimeProvider clock, SiteFormat format, IOptions<SyndicationOptions> options)
 {
-    // Enough for every feed of a large newsroom; past it the cache starts again rather than growing without bound.
-    private const int MaxEntries = 2000;
+    // Past it, the least recently served documents make room (a tenth of them at once, so the
+    // sort is rare): a crawler walking thousands of addresses pushes out what it walked, not the
+    // feeds every reader's app asks for each minute.
+    private readonly int _maxEntries = Math.Max(1, options.Value.SyndicationCacheEntries);
+
+    /// <summary>A counter, not a clock: what was served last has the highest number.</summary>
+    private long _uses;
 
     // A 50,000-URL sitemap is megabytes: past this size only its gzipped copy is kept, to keep the
     // server's memory small; a client that does not accept gzip gets it decompressed.
     private const int MaxCachedBody = 512 * 1024;
 
-    private sealed record Entry(long Version, DateTimeOffset? Expires, byte[]? Body, byte[] Gzip, string ContentType, string ETag, DateTimeOffset? LastModified);
+    private sealed record Entry(long Version, DateTimeOffset? Expires, byte[]? Body, byte[] Gzip, string ContentType, string ETag, DateTimeOffset? LastModified)
+    {
+        public long LastUse;
+    }
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
@@ -48,8 +58,7 @@ public sealed class SyndicationCache(TimeProvider clock, SiteFormat format)
         TimeSpan? lifetime = null, Func<long, CancellationToken, Task<bool>>? unchangedSince = null)
     {
         var cancellationToken = http.RequestAborted;
-        var head = await db.ContentChanges.AsNoTracking().OrderByDescending(c => c.Id)
-            .Select(c => new { c.Id, c.At }).FirstOrDefaultAsync(cancellationToken);
+        var head = await ChangeLogQueries.NewestAsync(db, cancellationToken);
         var version = head?.Id ?? 0;
         key = format.Absolute(http.Request, "") + " " + key;
         var now = clock.GetUtcNow();
@@ -59,7 +68,7 @@ public sealed class SyndicationCache(TimeProvider clock, SiteFormat format)
         if (entry is not null && entry.Version < version && !(entry.Expires <= now) && unchangedSince is not null
             && await unchangedSince(entry.Version, cancellationToken))
         {
-            entry = entry with { Version = version };
+            entry = entry with { Version = version, LastUse = entry.LastUse };
             _entries[key] = entry;
         }
         if (entry is null || entry.Version != version || entry.Expires <= now)
@@ -77,12 +86,13 @@ public sealed class SyndicationCache(TimeProvider clock, SiteFormat format)
                 ? entry.LastModified
                 : Latest(rendered.LastModified, head?.At);
             entry = new Entry(version, lifetime is null ? null : now + lifetime.Value, body.Length <= MaxCachedBody ? body : null, Compress(body), rendered.ContentType, etag, lastModified);
-            if (_entries.Count >= MaxEntries)
+            if (_entries.Count >= _maxEntries && !_entries.ContainsKey(key))
             {
-                _entries.Clear();
+                EvictLeastRecentlyUsed();
             }
             _entries[key] = entry;
         }
+        Interlocked.Exchange(ref entry.LastUse, Interlocked.Increment(ref _uses));
 
         var response = http.Response;
         var gzip = AcceptsGzip(http.Request);
@@ -107,6 +117,15 @@ public sealed class SyndicationCache(TimeProvider clock, SiteFormat format)
             return Results.Bytes(entry.Gzip, entry.ContentType);
         }
         return Results.Bytes(body ?? entry.Body ?? Decompress(entry.Gzip), entry.ContentType);
+    }
+
+    private void EvictLeastRecentlyUsed()
+    {
+        var excess = _entries.Count - _maxEntries + Math.Max(1, _maxEntries / 10);
+        foreach (var (key, _) in _entries.ToArray().OrderBy(e => Interlocked.Read(ref e.Value.LastUse)).Take(excess))
+        {
+            _entries.TryRemove(key, out _);
+        }
     }
 
     private static byte[] Compress(byte[] body)

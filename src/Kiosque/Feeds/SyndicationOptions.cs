@@ -25,6 +25,12 @@ public sealed class SyndicationOptions
     /// </summary>
     public int SmallListSize { get; set; } = 1000;
 
+    /// <summary>
+    /// Documents (feeds, sitemap pages, robots.txt) the syndication cache keeps; past it the least
+    /// recently served go first. Enough for every feed of a large newsroom; lower only to test eviction.
+    /// </summary>
+    public int SyndicationCacheEntries { get; set; } = 2000;
+
     public Uri? WebSubHubUri => string.IsNullOrWhiteSpace(WebSubHub) ? null : new Uri(WebSubHub);
 
     public static bool IsValidHub(string? hub) =>

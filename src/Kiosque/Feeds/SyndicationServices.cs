@@ -16,7 +16,7 @@ public static class SyndicationServices
         if (!string.IsNullOrWhiteSpace(configuration[$"{KiosqueOptions.Section}:{nameof(SyndicationOptions.WebSubHub)}"]))
         {
             services.AddSingleton<WebSubNotifier>();
-            services.AddSingleton<Jobs.IContentChangeHandler>(sp => sp.GetRequiredService<WebSubNotifier>());
+            services.AddSingleton<ChangeLog.IContentChangeHandler>(sp => sp.GetRequiredService<WebSubNotifier>());
             services.AddHostedService(sp => sp.GetRequiredService<WebSubNotifier>());
         }
         return services;

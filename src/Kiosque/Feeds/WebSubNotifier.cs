@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Kiosque.ChangeLog;
 using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Jobs;

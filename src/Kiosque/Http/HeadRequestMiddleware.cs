@@ -10,7 +10,7 @@ namespace Kiosque.Http;
 /// request runs as a <c>GET</c> through the whole pipeline (routing, the page cache, static assets,
 /// compression), so headers cannot drift from the <c>GET</c>'s, and the body is dropped on its way
 /// out. The page cache therefore stores the full page a <c>HEAD</c> rendered (never an empty body),
-/// and answers a <c>HEAD</c> from its entry. First in the pipeline: everything after sees a GET.
+/// and answers a <c>HEAD</c> from its entry. Placed before everything but forwarded headers: all after it sees a GET.
 /// </summary>
 public sealed class HeadRequestMiddleware(RequestDelegate next)
 {

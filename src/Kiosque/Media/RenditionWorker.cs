@@ -1,3 +1,4 @@
+using Kiosque.ChangeLog;
 using Kiosque.Content;
 using Kiosque.Data;
 using Microsoft.EntityFrameworkCore;
@@ -48,7 +49,7 @@ public sealed partial class RenditionWorker(
                 _nudge.Release();
             }
         }
-        KiosqueDb.ChangesLogged += Nudge;
+        ChangeCommits.Committed += Nudge;
         try
         {
             // Encoding waits until the server answers and has served its first pages: a starting
@@ -79,7 +80,7 @@ public sealed partial class RenditionWorker(
         }
         finally
         {
-            KiosqueDb.ChangesLogged -= Nudge;
+            ChangeCommits.Committed -= Nudge;
         }
     }
 
@@ -105,9 +106,8 @@ public sealed partial class RenditionWorker(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KiosqueDb>();
-        return await db.Media
-            .Where(m => m.Sha256 != null && !m.RenditionsPending && m.RenditionsVersion < RenditionPlan.Version)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.RenditionsPending, true).SetProperty(m => m.RenditionAttempts, 0), cancellationToken);
+        return await ChangeRecorder.UpdateAsync(db, db.Media.Where(m => m.Sha256 != null && !m.RenditionsPending && m.RenditionsVersion < RenditionPlan.Version), m => m.Id,
+            s => s.SetProperty(m => m.RenditionsPending, true).SetProperty(m => m.RenditionAttempts, 0), cancellationToken);
     }
 
     private async Task<MediaAsset?> ClaimNextAsync(IReadOnlyCollection<int>? only, CancellationToken cancellationToken)
@@ -126,9 +126,9 @@ public sealed partial class RenditionWorker(
         {
             DateTime? until = now + Lease;
             // The claim: only one node's UPDATE can match while the lease is free.
-            var claimed = await db.Media
-                .Where(m => m.Id == id && m.RenditionsPending && m.RenditionAttempts < MaxAttempts && (m.RenditionLeaseUntil == null || m.RenditionLeaseUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.RenditionLeaseUntil, until).SetProperty(m => m.RenditionAttempts, m => m.RenditionAttempts + 1), cancellationToken);
+            var claimed = await ChangeRecorder.UpdateAsync(db,
+                db.Media.Where(m => m.Id == id && m.RenditionsPending && m.RenditionAttempts < MaxAttempts && (m.RenditionLeaseUntil == null || m.RenditionLeaseUntil < now)), m => m.Id,
+                s => s.SetProperty(m => m.RenditionLeaseUntil, until).SetProperty(m => m.RenditionAttempts, m => m.RenditionAttempts + 1), cancellationToken);
             if (claimed == 1)
             {
                 return await db.Media.AsNoTracking().FirstAsync(m => m.Id == id, cancellationToken);
@@ -167,10 +167,10 @@ public sealed partial class RenditionWorker(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KiosqueDb>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var done = await db.Media
-            .Where(m => m.Id == asset.Id && m.Sha256 == asset.Sha256 && m.FocalX == asset.FocalX && m.FocalY == asset.FocalY)
-            .ExecuteUpdateAsync(s => s
+        // Pages showing this medium can now point to the renditions: caches and feeds hear of it from the change log.
+        var done = await ChangeRecorder.UpdateAsync(db,
+            db.Media.Where(m => m.Id == asset.Id && m.Sha256 == asset.Sha256 && m.FocalX == asset.FocalX && m.FocalY == asset.FocalY), m => m.Id,
+            s => s
                 .SetProperty(m => m.RenditionsPath, set.RenditionsPath)
                 .SetProperty(m => m.CropsPath, set.CropsPath)
                 .SetProperty(m => m.RenditionsVersion, RenditionPlan.Version)
@@ -181,19 +181,13 @@ public sealed partial class RenditionWorker(
         if (done == 0)
         {
             // An editor moved the focal point meanwhile: the widths stand, the crops are made again next.
-            await db.Media
-                .Where(m => m.Id == asset.Id && m.Sha256 == asset.Sha256)
-                .ExecuteUpdateAsync(s => s
+            await ChangeRecorder.UpdateAsync(db, db.Media.Where(m => m.Id == asset.Id && m.Sha256 == asset.Sha256), m => m.Id,
+                s => s
                     .SetProperty(m => m.RenditionsPath, set.RenditionsPath)
                     .SetProperty(m => m.RenditionsVersion, RenditionPlan.Version)
                     .SetProperty(m => m.RenditionAttempts, 0)
                     .SetProperty(m => m.RenditionLeaseUntil, (DateTime?)null), cancellationToken);
         }
-        // Pages showing this medium can now point to the renditions: caches and feeds hear of it from the change log.
-        db.ContentChanges.Add(new ContentChange { At = clock.GetUtcNow().UtcDateTime, Scope = ChangeScope.Media, EntityId = asset.Id });
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        KiosqueDb.NotifyChangesLogged();
     }
 
     private async Task ReleaseAsync(int id, int attempts, DateTime? retryAt, string? error)
@@ -203,7 +197,7 @@ public sealed partial class RenditionWorker(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<KiosqueDb>();
             var message = error is null ? null : error.Length <= 500 ? error : error[..500];
-            await db.Media.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
+            await ChangeRecorder.UpdateAsync(db, db.Media.Where(m => m.Id == id), m => m.Id, s => s
                 .SetProperty(m => m.RenditionLeaseUntil, retryAt)
                 .SetProperty(m => m.RenditionAttempts, Math.Max(0, attempts))
                 .SetProperty(m => m.RenditionError, message), CancellationToken.None);

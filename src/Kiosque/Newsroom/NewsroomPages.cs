@@ -45,9 +45,13 @@ public static class NewsroomPages
     public static IStringLocalizer<SharedResource> Text(HttpContext http) =>
         http.RequestServices.GetRequiredService<IStringLocalizer<SharedResource>>();
 
-    /// <summary>Only local addresses under the newsroom: a sign-in link cannot send anyone elsewhere.</summary>
+    /// <summary>
+    /// Only local addresses under the newsroom: a sign-in link cannot send anyone elsewhere. No
+    /// control characters either: a line break cannot go into a Location header (Kestrel would
+    /// answer 500), and no real newsroom address has one.
+    /// </summary>
     public static string SafeReturnUrl(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith("/newsroom", StringComparison.Ordinal) && !url.StartsWith("//", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal)
+        !string.IsNullOrEmpty(url) && url.Length <= 2000 && url.StartsWith("/newsroom", StringComparison.Ordinal) && !url.StartsWith("//", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal) && !url.Any(char.IsControl)
             ? url
             : "/newsroom";
 
@@ -58,15 +62,37 @@ public static class NewsroomPages
     public static async ValueTask<object?> RequireAntiforgery(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
+        try
         {
-            var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
-            if (!await antiforgery.IsRequestValidAsync(http))
+            if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
             {
-                return CsrfRefusal(http);
+                var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
+                if (!await antiforgery.IsRequestValidAsync(http))
+                {
+                    return CsrfRefusal(http);
+                }
             }
+            return await next(context);
         }
-        return await next(context);
+        catch (Exception exception) when (!http.Response.HasStarted
+            && exception is InvalidDataException or AntiforgeryValidationException { InnerException: InvalidDataException })
+        {
+            // A form past ASP.NET Core's limits (a field over 4 MB, too many fields): whoever reads
+            // it first throws (the token check wraps it in its own exception, the handler does not);
+            // the person gets why, not a 500.
+            return FormTooLarge(http);
+        }
+    }
+
+    /// <summary>413, with what to do about it (a page, or JSON for the autosave).</summary>
+    public static IResult FormTooLarge(HttpContext http)
+    {
+        var text = Text(http);
+        if (NewsroomServices.IsScriptRequest(http.Request))
+        {
+            return Results.Json(new { error = text["Newsroom.FormTooLarge"].Value }, statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+        return Message(http, text["Newsroom.FormTooLarge.Title"], text["Newsroom.FormTooLarge"], StatusCodes.Status413PayloadTooLarge);
     }
 
     /// <summary>What a request without a valid antiforgery token gets (a page, or JSON for scripts).</summary>

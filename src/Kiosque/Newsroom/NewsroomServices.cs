@@ -1,8 +1,10 @@
 using System.Security.Claims;
+using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Jobs;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
@@ -15,11 +17,20 @@ public static class NewsroomServices
     public const string EditorPolicy = "editor";
     public const string AdminPolicy = "admin";
 
+    /// <summary>The sign-in cookie (the page cache checks it before letting a request skip the cache).</summary>
+    public const string SessionCookie = "kiosque.newsroom";
+
     /// <summary>Accounts and tokens: what both the server and <c>kiosque user add</c> need.</summary>
-    public static IServiceCollection AddNewsroomAccounts(this IServiceCollection services)
+    public static IServiceCollection AddNewsroomAccounts(this IServiceCollection services, IConfiguration configuration)
     {
-        // Keys in the shared database: every node reads the same sign-in cookies and links.
-        services.AddDataProtection().SetApplicationName("Kiosque").PersistKeysToDbContext<KiosqueDb>();
+        // Keys in the shared database: every node reads the same sign-in cookies and links. With
+        // Kiosque:DataProtectionKey set (production), they are stored encrypted with it.
+        var protection = services.AddDataProtection().SetApplicationName("Kiosque").PersistKeysToDbContext<KiosqueDb>();
+        if (configuration[ConfiguredKeyXmlEncryptor.Setting] is { Length: > 0 } keyText)
+        {
+            var key = ConfiguredKeyXmlEncryptor.Parse(keyText);
+            protection.Services.Configure<KeyManagementOptions>(o => o.XmlEncryptor = new ConfiguredKeyXmlEncryptor(key));
+        }
         services.AddIdentityCore<StaffUser>(options =>
             {
                 // Long passphrases rather than composition rules (NIST SP 800-63B).
@@ -41,15 +52,23 @@ public static class NewsroomServices
             .AddDefaultTokenProviders()
             // Links expire by the injected clock (see ClockedTokenProvider): these replace the default provider.
             .AddTokenProvider<OneTimeLinkTokenProvider>(TokenOptions.DefaultProvider)
-            .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetTokenProvider.Name);
+            .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetTokenProvider.Name)
+            // Authenticator codes spent on first use (replaces Identity's, which accepts a code again).
+            .AddTokenProvider<OneTimeAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
         services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromHours(1));
         services.AddScoped<Accounts>();
         return services;
     }
 
     /// <summary>The web side: cookies, sign-in, authorisation policies, antiforgery, the scheduler.</summary>
-    public static IServiceCollection AddNewsroom(this IServiceCollection services)
+    public static IServiceCollection AddNewsroom(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
+        // Secure whatever scheme the request arrived with: behind a TLS-terminating proxy the
+        // application sees HTTP, and "same as request" would let the session travel in clear.
+        // Only a developer's own machine (or a browser test on 127.0.0.1) runs without TLS.
+        var secure = configuration.GetValue<bool?>($"{KiosqueOptions.Section}:{nameof(KiosqueOptions.SecureCookies)}") ?? !environment.IsDevelopment()
+            ? CookieSecurePolicy.Always
+            : CookieSecurePolicy.SameAsRequest;
         services.AddHttpContextAccessor();
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         services.AddIdentityCore<StaffUser>().AddSignInManager();
@@ -59,14 +78,19 @@ public static class NewsroomServices
             o.Cookie.Path = "/newsroom";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = secure;
         });
         services.ConfigureApplicationCookie(o =>
         {
-            o.Cookie.Name = "kiosque.newsroom";
+            o.Cookie.Name = SessionCookie;
             o.LoginPath = "/newsroom/connexion";
             o.LogoutPath = "/newsroom/deconnexion";
             o.ExpireTimeSpan = TimeSpan.FromHours(12);
             o.SlidingExpiration = true;
+            // Sliding, but never past SessionValidator.AbsoluteLifetime after the sign-in; and
+            // checked against the account on every request, so signing out ends the session itself.
+            o.Events.OnSigningIn = SessionValidator.SigningInAsync;
+            o.Events.OnValidatePrincipal = SessionValidator.ValidatePrincipalAsync;
             o.Events.OnRedirectToLogin = context =>
             {
                 // Scripts (autosave) get a status they can act on, not a sign-in page.
@@ -86,7 +110,8 @@ public static class NewsroomServices
                 await context.Response.WriteAsync(text["Newsroom.Forbidden"]);
             };
         });
-        // A role change or a reset password reaches open sessions within minutes.
+        // SessionValidator ends sessions whose stamp changed at once; this is how often a session
+        // that goes on reloads its claims (display name, two-factor) from the account.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
         services.AddAuthorizationBuilder()
             .AddPolicy(StaffPolicy, p => p.RequireRole(Roles.All))
@@ -97,9 +122,12 @@ public static class NewsroomServices
             o.Cookie.Name = "kiosque.csrf";
             o.Cookie.Path = "/newsroom";
             o.HeaderName = "RequestVerificationToken";
+            o.Cookie.SecurePolicy = secure;
         });
         services.AddSingleton<PreviewLinks>();
+        services.AddSingleton<SignInThrottle>();
         services.AddScoped<ArticleEditor>();
+        services.AddScoped<ArticleWorkflow>();
         services.AddSingleton<ScheduledPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<ScheduledPublisher>());
         return services;
@@ -109,39 +137,3 @@ public static class NewsroomServices
         request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase);
 }
 
-/// <summary>Puts the display name in the sign-in cookie so pages need not look the account up.</summary>
-public sealed class StaffClaimsFactory(UserManager<StaffUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
-    : UserClaimsPrincipalFactory<StaffUser, IdentityRole>(users, roles, options)
-{
-    public const string DisplayNameClaim = "kiosque:name";
-    public const string TwoFactorClaim = "kiosque:2fa";
-
-    protected override async Task<ClaimsIdentity> GenerateClaimsAsync(StaffUser user)
-    {
-        var identity = await base.GenerateClaimsAsync(user);
-        identity.AddClaim(new Claim(DisplayNameClaim, string.IsNullOrEmpty(user.DisplayName) ? user.Email ?? "" : user.DisplayName));
-        identity.AddClaim(new Claim(TwoFactorClaim, user.TwoFactorEnabled ? "true" : "false"));
-        return identity;
-    }
-}
-
-/// <summary>The signed-in staff member, as handlers need them.</summary>
-public sealed record Staff(string Id, string Name, bool IsEditor, bool IsAdmin)
-{
-    public static Staff? Of(ClaimsPrincipal user)
-    {
-        if (user.Identity?.IsAuthenticated != true)
-        {
-            return null;
-        }
-        var id = user.FindFirstValue(ClaimTypes.NameIdentifier);
-        if (id is null || !Roles.All.Any(user.IsInRole))
-        {
-            return null;
-        }
-        var admin = user.IsInRole(Roles.Admin);
-        return new Staff(id, user.FindFirstValue(StaffClaimsFactory.DisplayNameClaim) ?? "", admin || user.IsInRole(Roles.Editor), admin);
-    }
-
-    public string RoleName => IsAdmin ? Roles.Admin : IsEditor ? Roles.Editor : Roles.Contributor;
-}

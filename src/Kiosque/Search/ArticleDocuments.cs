@@ -67,8 +67,8 @@ public sealed record IndexedArticle(
     IReadOnlyList<AuthorRefLite> Authors,
     IReadOnlyList<TagRefLite> Tags)
 {
-    /// <summary>The same rule as <c>db.Published()</c>: anything else never reaches a reader.</summary>
-    public bool IsPublic => Status == ArticleStatus.Published && PublishedAt is not null;
+    /// <summary>What readers may see (<see cref="ArticleVisibility"/>): anything else never reaches a search result.</summary>
+    public bool IsPublic => ArticleVisibility.IsVisible(Status, PublishedAt);
 
     public DateTime Date => PublishedAt ?? UpdatedAt;
 }

@@ -1,3 +1,4 @@
+using Kiosque.ChangeLog;
 using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Jobs;
@@ -21,7 +22,7 @@ public sealed partial class SearchIndexer(SearchIndex index, IServiceScopeFactor
     private static readonly TimeSpan IdleCheck = TimeSpan.FromSeconds(1);
 
     private readonly SemaphoreSlim _nudge = new(0);
-    private readonly ChangeLogHoles _holes = new();
+    private readonly ChangeLogReader _reader = new(BatchSize);
 
     public Task HandleAsync(IReadOnlyList<ContentChange> changes, CancellationToken cancellationToken)
     {
@@ -76,9 +77,10 @@ public sealed partial class SearchIndexer(SearchIndex index, IServiceScopeFactor
             var name = await SearchRebuild.RunAsync(scopes, index.Root, (_, _) => { }, cancellationToken);
             LogBuilt(logger, name, started.Elapsed.TotalSeconds);
         }
-        if (index.OpenCurrent())
+        if (index.OpenCurrent() || !_reader.IsStarted)
         {
-            _holes.Clear();
+            // A new index has its own position in the log: holes seen before it belong to the old one.
+            _reader.StartAt(index.Position);
             index.DeleteStaleGenerations();
         }
     }
@@ -86,25 +88,21 @@ public sealed partial class SearchIndexer(SearchIndex index, IServiceScopeFactor
     /// <summary>Applies the next batch of the log after the index's position; true when there may be more.</summary>
     internal async Task<bool> CatchUpOnceAsync(CancellationToken cancellationToken)
     {
-        var position = index.Position;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KiosqueDb>();
-        var changes = await db.ContentChanges.AsNoTracking().Where(c => c.Id > position).OrderBy(c => c.Id).Take(BatchSize).ToListAsync(cancellationToken);
-        var late = await _holes.ReadFilledAsync(db, cancellationToken);
-        if (changes.Count == 0 && late.Count == 0)
+        var batch = await _reader.ReadAsync(db, cancellationToken);
+        if (batch.IsEmpty)
         {
             return false;
         }
-        var all = late.Concat(changes).ToList();
-        var (upserts, deletes) = await ResolveAsync(db, all, cancellationToken);
-        var newPosition = changes.Count > 0 ? changes[^1].Id : position;
-        index.Apply(upserts, deletes, newPosition);
-        _holes.Remember(position, changes);
-        return changes.Count == BatchSize;
+        var (upserts, deletes) = await ResolveAsync(db, batch.All, cancellationToken);
+        index.Apply(upserts, deletes, batch.To);
+        _reader.Advance(batch);
+        return batch.Full;
     }
 
     /// <summary>Which articles to rewrite and which to remove, for a batch of changes.</summary>
-    private static async Task<(List<IndexedArticle> Upserts, List<int> Deletes)> ResolveAsync(KiosqueDb db, List<ContentChange> changes, CancellationToken cancellationToken)
+    private static async Task<(List<IndexedArticle> Upserts, List<int> Deletes)> ResolveAsync(KiosqueDb db, IReadOnlyList<ContentChange> changes, CancellationToken cancellationToken)
     {
         var articleIds = new HashSet<int>();
         foreach (var change in changes)

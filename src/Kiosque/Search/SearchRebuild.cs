@@ -1,3 +1,5 @@
+using Kiosque.ChangeLog;
+using Kiosque.Content;
 using Kiosque.Data;
 using Lucene.Net.Index;
 using Lucene.Net.Store;
@@ -25,7 +27,7 @@ public static class SearchRebuild
             var db = scope.ServiceProvider.GetRequiredService<KiosqueDb>();
             // Read first: anything that changes while the build runs is after this point in the log,
             // and is replayed on top of the new generation.
-            position = await db.ContentChanges.MaxAsync(c => (long?)c.Id, cancellationToken) ?? 0;
+            position = await ChangeLogReader.HeadAsync(db, cancellationToken);
             total = await db.Articles.CountAsync(cancellationToken);
         }
         progress(0, total);

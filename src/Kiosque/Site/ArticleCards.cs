@@ -34,16 +34,6 @@ public sealed record CardPage(IReadOnlyList<ArticleCard> Cards, int Page, int Pa
 
 public static class ArticleCards
 {
-    /// <summary>Only what readers may see. Every public query starts here.</summary>
-    public static IQueryable<Article> Published(this KiosqueDb db) => db.Articles.AsNoTracking().Published();
-
-    /// <summary>
-    /// The same rule, applied on top of a query that picks its rows by id first (closed with
-    /// <c>Take</c>, so the database reads those rows by primary key rather than by status).
-    /// </summary>
-    public static IQueryable<Article> Published(this IQueryable<Article> articles) =>
-        articles.Where(a => a.Status == ArticleStatus.Published && a.PublishedAt != null);
-
     /// <summary>
     /// The teaser of each article. Split in two queries (cards, then their bylines for those ids):
     /// as one, SQLite materialises every byline of the archive for the join, which made a page of

@@ -1,4 +1,5 @@
 using Kiosque.Caching;
+using Kiosque.ChangeLog;
 using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Feeds;

@@ -1,4 +1,5 @@
 using Kiosque.Caching;
+using Kiosque.Content;
 using Kiosque.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
@@ -14,6 +15,10 @@ public static class HomePage
         if (!SitePages.TryReadPage(http.Request, out var page))
         {
             return await SitePages.NotFoundAsync(http, db, format, options, cancellationToken);
+        }
+        if (SitePages.RedirectToCanonicalPage(http.Request, page) is { } canonical)
+        {
+            return canonical;
         }
         var latest = await db.Published().PageAsync(page, options.Value.PageSize, cancellationToken);
         if (latest is null)

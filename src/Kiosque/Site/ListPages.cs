@@ -84,6 +84,10 @@ public static class ListPages
         {
             return await SitePages.NotFoundAsync(http, db, format, options, cancellationToken);
         }
+        if (SitePages.RedirectToCanonicalPage(http.Request, page) is { } canonical)
+        {
+            return canonical;
+        }
         var list = await articles.PageAsync(page, options.Value.PageSize, cancellationToken);
         if (list is null)
         {

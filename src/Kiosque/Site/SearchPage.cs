@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Kiosque.Caching;
+using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Search;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -123,7 +124,7 @@ public static class SearchPage
             NextUrl = results is not null && form.Page < results.PageCount ? format.Absolute(http.Request, form.Url(form.Page + 1)) : null,
         };
         var chrome = new Chrome(meta, sections);
-        CacheFor(http, cacheSettings, status);
+        await CacheForAsync(http, cacheSettings, status);
         return SitePages.Render<SearchView>(new { Chrome = chrome, Search = view }, status);
     }
 
@@ -156,7 +157,7 @@ public static class SearchPage
         var items = cards.Select(c => new SearchApiResult(
             format.Absolute(http.Request, SiteFormat.ArticlePath(c.Card.Slug)), c.Card.Slug, c.Card.Kicker, c.Card.Headline, c.Card.Standfirst,
             format.Iso(c.Card.PublishedAt), new SearchApiSection(c.Card.SectionSlug, c.Card.SectionName), c.Card.Authors, c.Snippet)).ToList();
-        CacheFor(http, cacheSettings, StatusCodes.Status200OK);
+        await CacheForAsync(http, cacheSettings, StatusCodes.Status200OK);
         return TypedResults.Ok(new SearchApiResponse(form.Query, results.Total, results.Page, results.PageCount, items));
     }
 
@@ -166,10 +167,10 @@ public static class SearchPage
     /// for: browsers and fronts may keep them as long as a page (<c>Kiosque:PageMaxAge</c>), one copy
     /// per content coding. A signed-in person's search stays theirs; an error is asked again.
     /// </summary>
-    private static void CacheFor(HttpContext http, PageCacheSettings settings, int status)
+    private static async ValueTask CacheForAsync(HttpContext http, PageCacheSettings settings, int status)
     {
         var headers = http.Response.Headers;
-        headers.CacheControl = settings.IsPersonal(http.Request) ? "private, no-store" : status == StatusCodes.Status200OK ? settings.PageCacheControl : "no-cache";
+        headers.CacheControl = await PageCacheSettings.IsPersonalAsync(http, settings) ? "private, no-store" : status == StatusCodes.Status200OK ? settings.PageCacheControl : "no-cache";
         headers.Vary = HeaderNames.AcceptEncoding;
     }
 

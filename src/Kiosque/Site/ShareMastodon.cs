@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace Kiosque.Site;
 
 /// <summary>
-/// Mastodon has no central share URL: this page asks the reader for their server, then sends them
-/// to that server's own share form. Works without JavaScript; we never contact the server ourselves.
+/// Mastodon has no central share URL: this page asks the reader for their server, then gives them
+/// a link to that server's own share form. Works without JavaScript; we never contact the server ourselves.
 /// </summary>
 public static partial class ShareMastodon
 {
@@ -22,19 +22,25 @@ public static partial class ShareMastodon
             url = ownOrigin;
             title = options.Value.SiteName;
         }
-        string? error = null;
+        string? error = null, share = null;
         if (instance.Length > 0)
         {
             instance = instance.Replace("https://", "", StringComparison.OrdinalIgnoreCase).TrimEnd('/');
             if (HostName().IsMatch(instance))
             {
-                return Results.Redirect($"https://{instance}/share?text={Uri.EscapeDataString(title + " " + url)}");
+                // Never a redirect: any host that looks like one passes the check, so an address
+                // of this site ending in ?instance=… would otherwise send its visitors wherever it
+                // names. The reader sees the host and follows the link themself.
+                share = $"https://{instance}/share?text={Uri.EscapeDataString(title + " " + url)}";
             }
-            error = text["Mastodon.Invalid"];
+            else
+            {
+                error = text["Mastodon.Invalid"];
+            }
         }
         var meta = new PageMeta($"{text["Mastodon.Title"]} — {options.Value.SiteName}", null, format.Absolute(http.Request, "/partager/mastodon")) { NoIndex = true };
         var chrome = new Chrome(meta, await db.NavSectionsAsync(http, cancellationToken));
-        return SitePages.Render<ShareMastodonView>(new { Chrome = chrome, Url = url, Title = title, Instance = instance, Error = error },
+        return SitePages.Render<ShareMastodonView>(new { Chrome = chrome, Url = url, Title = title, Instance = instance, Error = error, Share = share },
             error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
     }
 

@@ -38,6 +38,8 @@ public sealed class BrowserSite : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Kiosque:DataDirectory", _dataDirectory);
         builder.UseSetting("Kiosque:Demo", "true");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Plain HTTP on 127.0.0.1: Secure cookies would never come back (Kiosque.Tests checks the flag).
+        builder.UseSetting("Kiosque:SecureCookies", "false");
     }
 
     public async ValueTask InitializeAsync()

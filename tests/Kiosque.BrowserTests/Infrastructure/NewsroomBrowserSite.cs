@@ -31,6 +31,8 @@ public class NewsroomBrowserSite : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("ConnectionStrings:Kiosque", $"Data Source={Path.Combine(_dataDirectory, "kiosque.db")}");
         builder.UseSetting("Kiosque:DataDirectory", _dataDirectory);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Plain HTTP on 127.0.0.1: Secure cookies would never come back (Kiosque.Tests checks the flag).
+        builder.UseSetting("Kiosque:SecureCookies", "false");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

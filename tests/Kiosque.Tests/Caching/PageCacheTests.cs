@@ -4,6 +4,7 @@ using System.Text;
 using AngleSharp.Dom;
 using Kiosque.Content;
 using Kiosque.Data;
+using Kiosque.Newsroom;
 using Kiosque.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -381,10 +382,17 @@ public abstract class PageCacheTests(PageCacheTests.CacheSite site)
 
     [Theory]
     [InlineData("Authorization", "Bearer jeton")]
-    [InlineData("Cookie", ".AspNetCore.Identity.Application=abc123")]
-    [InlineData("Cookie", "theme=sombre; kiosque.auth=xyz")]
+    [InlineData("Cookie", "kiosque.newsroom=SESSION")]
     public async Task A_signed_in_person_is_never_served_nor_stored_in_the_cache(string header, string value)
     {
+        if (value.Contains("SESSION", StringComparison.Ordinal))
+        {
+            // A real newsroom session, sent by hand to a reader page (browsers keep it to /newsroom).
+            var user = await site.CreateUserAsync(Roles.Editor);
+            using var browser = site.Browser();
+            using var signedIn = await browser.SignInAsync(user.Email!, NewsroomSession.Password);
+            value = signedIn.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("kiosque.newsroom=", StringComparison.Ordinal));
+        }
         using var client = site.Reader();
         var story = _content.Article(_content.Section(), "Réunion de rédaction");
         await site.WithDbAsync(db => TestContent.SaveAsync(db, story));
@@ -401,6 +409,73 @@ public abstract class PageCacheTests(PageCacheTests.CacheSite site)
         Assert.Null(personal.Headers.ETag);
         // Nor did it replace what readers get.
         Assert.Contains("Réunion de rédaction", await HtmlAsync(client, path));
+    }
+
+    [Theory]
+    [InlineData("kiosque.auth=xyz")]
+    [InlineData(".AspNetCore.Identity.Application=abc123")]
+    [InlineData("theme=sombre; kiosque.newsroom=pas-une-session")]
+    public async Task A_cookie_that_opens_no_session_does_not_skip_the_cache(string cookie)
+    {
+        using var client = site.Reader();
+        var story = _content.Article(_content.Section(), "Le pont rouvre");
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, story));
+        var path = $"/article/{story.Slug}";
+        Assert.Contains("Le pont rouvre", await HtmlAsync(client, path));
+        // Unique: the other cases' renamed pieces may show up among the related articles.
+        var renamed = _content.Unique("Le pont reste fermé");
+        await site.WithDbAsync(db => SilentlyRename(db, story, renamed));
+
+        using var made = await SendAsync(client, path, ("Cookie", cookie));
+        Assert.Equal(HttpStatusCode.OK, made.StatusCode);
+        Assert.DoesNotContain(renamed, await made.Content.ReadAsStringAsync());
+        Assert.True(made.Headers.CacheControl!.Public);
+    }
+
+    [Fact]
+    public async Task Any_host_name_shares_the_public_site_s_entry()
+    {
+        using var client = site.Reader();
+        var story = _content.Article(_content.Section(), "La digue est renforcée");
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, story));
+        var path = $"/article/{story.Slug}";
+        Assert.Contains("La digue est renforcée", await HtmlAsync(client, path));
+        var renamed = _content.Unique("La digue a lâché");
+        await site.WithDbAsync(db => SilentlyRename(db, story, renamed));
+
+        // Another Host header is not another page: links on it follow Kiosque:PublicUrl anyway.
+        foreach (var host in new[] { "http://autre.example", "https://journal.test:8443", "https://127.0.0.1" })
+        {
+            var html = await HtmlAsync(client, host + path);
+            Assert.DoesNotContain(renamed, html);
+            Assert.Contains("https://journal.test/article/", html);
+        }
+    }
+
+    [Fact]
+    public async Task Page_numbers_have_one_address_each()
+    {
+        using var client = site.Reader();
+        var (section, _, _) = await ListsAsync();
+        var articles = Enumerable.Range(1, 3).Select(i => _content.Article(section, $"Brève {i}", publishedAt: DateTime.UtcNow.AddHours(-i))).ToArray();
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, articles));
+        var list = $"/rubrique/{section.Slug}";
+        foreach (var (asked, canonical) in new[]
+        {
+            ("?page=01", list),
+            ("?page=1", list),
+            ("?page=0002", $"{list}?page=2"),
+            ("?utm_source=lettre&page=002", $"{list}?page=2&utm_source=lettre"),
+            ("", "/?page=2"),
+        })
+        {
+            var from = asked.Length == 0 ? "/?page=02" : list + asked;
+            using var response = await client.GetAsync(from);
+            Assert.Equal(HttpStatusCode.MovedPermanently, response.StatusCode);
+            Assert.Equal(canonical, response.Headers.Location!.OriginalString);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"{list}?page=2")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(list)).StatusCode);
     }
 
     [Fact]

@@ -10,7 +10,8 @@ namespace Kiosque.Tests.Infrastructure;
 /// A site whose <see cref="TimeProvider"/> is a fake clock that tests move forward (schedules,
 /// link expiry, session checks); the scheduler only runs when a test calls it.
 /// </summary>
-public class ClockSite(DatabaseKind kind) : KiosqueFactory(kind, new Dictionary<string, string?> { ["Kiosque:SchedulerSeconds"] = "3600" })
+public class ClockSite(DatabaseKind kind, IDictionary<string, string?>? settings = null)
+    : KiosqueFactory(kind, new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["Kiosque:SchedulerSeconds"] = "3600" })
 {
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 

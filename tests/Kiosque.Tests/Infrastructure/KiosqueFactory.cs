@@ -1,7 +1,9 @@
+using Kiosque.ChangeLog;
 using Kiosque.Data;
 using Kiosque.Jobs;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -124,6 +126,7 @@ public class KiosqueFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureTestServices(services => services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, RemoteAddressFilter>());
     }
 
     /// <summary>A client that does not follow redirects, so tests see the 301s readers get.</summary>

@@ -290,6 +290,51 @@ public abstract class MediaLibraryTests(KiosqueFactory site)
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
 
+    [Fact]
+    public async Task Only_an_editor_changes_a_picture_readers_see_and_its_credit_cannot_be_emptied()
+    {
+        var (editor, _) = await site.SignedInAsync(Roles.Editor);
+        var (contributor, _) = await site.SignedInAsync(Roles.Contributor);
+        var online = IdFrom((await PostUploadAsync(contributor, TestImages.Jpeg(500, 300, (10, 90, 40)), "en-ligne.jpg", "Crédit d’origine", "Légende d’origine", "Alt d’origine")).Response);
+        var draftOnly = IdFrom((await PostUploadAsync(contributor, TestImages.Jpeg(500, 300, (90, 90, 40)), "brouillon.jpg", "C", "L", "A")).Response);
+        await site.WithDbAsync(async db =>
+        {
+            var section = _content.Section();
+            var published = _content.Article(section, _content.Unique("Un article en ligne"), body: ArticleBody.Of(new ParagraphBlock("Texte."), new ImageBlock(online)));
+            var draft = _content.Article(section, _content.Unique("Un brouillon"), status: ArticleStatus.Draft);
+            draft.HeroMediaId = draftOnly;
+            await TestContent.SaveAsync(db, section, published, draft);
+        });
+        async Task<HttpResponseMessage> SaveAsync(HttpClient client, int id, string credit, string caption) =>
+            await client.PostAsync($"/newsroom/medias/{id}", NewsroomSession.Form(await client.TokenAsync($"/newsroom/medias/{id}"), ("credit", credit), ("caption", caption), ("alt", "Alt"), ("focalX", "0.5"), ("focalY", "0.5")), Cancel);
+
+        // The contributor is refused on the published picture, with the reason, and nothing changes…
+        using (var refused = await SaveAsync(contributor, online, "Crédit détourné", "Légende détournée"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Contains("seul un éditeur", (await Html.ParseAsync(refused)).QuerySelector(".nr-error").Text(), StringComparison.Ordinal);
+        }
+        var kept = await site.WithDbAsync(db => db.Media.AsNoTracking().SingleAsync(m => m.Id == online, Cancel));
+        Assert.Equal(("Crédit d’origine", "Légende d’origine"), (kept.Credit, kept.Caption));
+        // …but still edits a picture only a draft shows.
+        using (var mine = await SaveAsync(contributor, draftOnly, "Crédit", "Légende corrigée"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, mine.StatusCode);
+        }
+
+        // An editor may change it, but not empty the credit that publishing required.
+        using (var empty = await SaveAsync(editor, online, "", "Légende revue"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+            Assert.Contains("Le crédit ne peut pas être vide", (await Html.ParseAsync(empty)).QuerySelector(".nr-error").Text(), StringComparison.Ordinal);
+        }
+        using (var saved = await SaveAsync(editor, online, "Crédit revu", "Légende revue"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        }
+        Assert.Equal("Crédit revu", (await site.WithDbAsync(db => db.Media.AsNoTracking().SingleAsync(m => m.Id == online, Cancel))).Credit);
+    }
+
     private static string SiteFormatPath(string fileName) => Kiosque.Site.SiteFormat.MediaPath(fileName);
 
     [Fact]

@@ -1,3 +1,4 @@
+using Kiosque.ChangeLog;
 using Kiosque.Content;
 using Kiosque.Media;
 using Kiosque.Tests.Infrastructure;

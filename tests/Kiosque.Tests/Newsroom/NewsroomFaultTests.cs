@@ -52,6 +52,24 @@ public abstract class NewsroomFaultTests(FaultSite site) : IDisposable
     }
 
     [Fact]
+    public async Task A_locked_account_costs_a_password_check_like_an_unknown_one()
+    {
+        var user = await site.CreateUserAsync(Roles.Contributor);
+        using var client = site.Browser();
+        client.DefaultRequestHeaders.Add(RemoteAddressFilter.Header, "198.51.100.40");
+        for (var i = 0; i < 5; i++)
+        {
+            using var wrong = await client.SignInAsync(user.Email!, "une phrase de passe quelconque");
+        }
+        var before = site.Hasher.Verified;
+        using (var locked = await client.SignInAsync(user.Email!, NewsroomSession.Password))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, locked.StatusCode);
+        }
+        Assert.Equal(before + 1, site.Hasher.Verified);
+    }
+
+    [Fact]
     public async Task Publishing_while_an_autosave_slips_in_changes_nothing_and_says_so()
     {
         var article = await ArticleAsync(ArticleStatus.Review, "Publié pendant une sauvegarde");

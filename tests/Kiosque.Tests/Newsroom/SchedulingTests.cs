@@ -1,4 +1,5 @@
 using System.Net;
+using Kiosque.ChangeLog;
 using Kiosque.Content;
 using Kiosque.Newsroom;
 using Kiosque.Tests.Infrastructure;

@@ -75,24 +75,116 @@ public abstract class SignInTests(KiosqueFactory site)
     }
 
     [Fact]
-    public async Task Five_wrong_passwords_lock_the_account_even_against_the_right_one()
+    public async Task A_copied_session_cookie_stops_working_once_its_owner_signs_out()
     {
         var user = await site.CreateUserAsync(Roles.Editor);
         using var client = site.Browser();
-        for (var i = 0; i < 4; i++)
+        string cookie;
+        using (var signedIn = await client.SignInAsync(user.Email!, NewsroomSession.Password))
         {
-            using var wrong = await client.SignInAsync(user.Email!, "ce n'est pas le bon mot de passe");
-            Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
-            Assert.Contains("Adresse e-mail ou mot de passe incorrect.", (await Html.ParseAsync(wrong)).QuerySelector(".nr-error").Text(), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+            cookie = signedIn.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("kiosque.newsroom=", StringComparison.Ordinal));
         }
-        using var fifth = await client.SignInAsync(user.Email!, "toujours pas le bon mot de passe");
-        Assert.Contains("Compte verrouillé", (await Html.ParseAsync(fifth)).QuerySelector(".nr-error").Text(), StringComparison.Ordinal);
+        // Someone who copied the cookie (a shared computer, a proxy log) replays it by hand.
+        using var thief = site.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false, BaseAddress = new Uri("https://journal.test") });
+        async Task<HttpStatusCode> ReplayAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/newsroom/articles");
+            request.Headers.Add("Cookie", cookie);
+            using var response = await thief.SendAsync(request);
+            return response.StatusCode;
+        }
+        Assert.Equal(HttpStatusCode.OK, await ReplayAsync());
 
-        using var right = await client.SignInAsync(user.Email!, NewsroomSession.Password);
-        Assert.Equal(HttpStatusCode.BadRequest, right.StatusCode);
-        Assert.Contains("Compte verrouillé", (await Html.ParseAsync(right)).QuerySelector(".nr-error").Text(), StringComparison.Ordinal);
-        using var still = await client.GetAsync("/newsroom");
-        Assert.Equal(HttpStatusCode.Redirect, still.StatusCode);
+        using (var signOut = await client.PostFormAsync("/newsroom/deconnexion"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.Redirect, await ReplayAsync());
+    }
+
+    [Fact]
+    public async Task Cookies_are_secure_behind_a_proxy_that_terminates_tls()
+    {
+        var user = await site.CreateUserAsync(Roles.Contributor);
+        // What the application sees behind nginx on the same machine: plain http from 127.0.0.1,
+        // with the reader's scheme in X-Forwarded-Proto.
+        using var client = site.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false, BaseAddress = new Uri("http://journal.test") });
+        HttpRequestMessage FromProxy(HttpMethod method, string path)
+        {
+            var request = new HttpRequestMessage(method, path);
+            request.Headers.Add(RemoteAddressFilter.Header, "127.0.0.1");
+            request.Headers.Add("X-Forwarded-For", "203.0.113.7");
+            request.Headers.Add("X-Forwarded-Proto", "https");
+            return request;
+        }
+        using var form = await client.SendAsync(FromProxy(HttpMethod.Get, "/newsroom/connexion"));
+        Assert.Equal(HttpStatusCode.OK, form.StatusCode);
+        var token = (await Html.ParseAsync(form)).QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var csrf = form.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("kiosque.csrf=", StringComparison.Ordinal));
+        Assert.Contains("secure", csrf, StringComparison.OrdinalIgnoreCase);
+        using var request = FromProxy(HttpMethod.Post, "/newsroom/connexion");
+        request.Content = NewsroomSession.Form(token, ("email", user.Email!), ("password", NewsroomSession.Password), ("returnUrl", "/newsroom"));
+        request.Headers.Add("Cookie", csrf.Split(';')[0]);
+        using var signedIn = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        var session = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("kiosque.newsroom=", StringComparison.Ordinal));
+        Assert.Contains("secure", session, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", session, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_return_address_with_a_line_break_is_refused_not_a_server_error()
+    {
+        var user = await site.CreateUserAsync(Roles.Contributor);
+        using var client = site.Browser();
+        var token = await client.TokenAsync("/newsroom/connexion");
+        using var response = await client.PostAsync("/newsroom/connexion", NewsroomSession.Form(token, ("email", user.Email!), ("password", NewsroomSession.Password), ("returnUrl", "/newsroom\r\nSet-Cookie: x=1")));
+        // Signed in, sent to the newsroom's home rather than to an address no header can carry.
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/newsroom", response.Headers.Location!.OriginalString);
+        using var page = await client.GetAsync("/newsroom/connexion?returnUrl=%2Fnewsroom%0D%0Ax");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+    }
+
+    [Fact]
+    public async Task Five_wrong_passwords_lock_the_account_for_that_address_only_and_say_nothing_about_it()
+    {
+        var user = await site.CreateUserAsync(Roles.Editor);
+        const string incorrect = "Adresse e-mail ou mot de passe incorrect.";
+        async Task<(HttpStatusCode Status, string Message)> TryAsync(string email, string password, string from, string? forwardedFor = null)
+        {
+            using var client = site.Browser();
+            client.DefaultRequestHeaders.Add(RemoteAddressFilter.Header, from);
+            if (forwardedFor is not null)
+            {
+                client.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
+            }
+            using var response = await client.SignInAsync(email, password);
+            var error = response.StatusCode == HttpStatusCode.Redirect ? "" : (await Html.ParseAsync(response)).QuerySelector(".nr-error").Text();
+            return (response.StatusCode, error);
+        }
+        const string attacker = "198.51.100.23";
+        for (var i = 0; i < 5; i++)
+        {
+            var wrong = await TryAsync(user.Email!, "ce n'est pas le bon mot de passe", attacker);
+            Assert.Equal(HttpStatusCode.BadRequest, wrong.Status);
+            Assert.Contains(incorrect, wrong.Message, StringComparison.Ordinal);
+        }
+        // Locked for that address, even against the right password; and the page says exactly
+        // what it says for an address that has no account, so it tells no one who has one.
+        var locked = await TryAsync(user.Email!, NewsroomSession.Password, attacker);
+        var unknown = await TryAsync($"personne-{Guid.NewGuid():N}@redaction.test", NewsroomSession.Password, "198.51.100.24");
+        Assert.Equal(HttpStatusCode.BadRequest, locked.Status);
+        Assert.Equal(unknown, locked);
+        // A forwarded header from a machine that is not a configured proxy changes nothing…
+        Assert.Equal(HttpStatusCode.BadRequest, (await TryAsync(user.Email!, NewsroomSession.Password, attacker, forwardedFor: "192.0.2.80")).Status);
+        // …and more tries add no audit lines: one per lockout.
+        Assert.Equal(1, await site.WithDbAsync(db => db.AuditLog.CountAsync(e => e.Action == "account.locked" && e.Target == user.Email)));
+
+        // The owner, elsewhere (here through the local proxy), is not kept out.
+        Assert.Equal(HttpStatusCode.Redirect, (await TryAsync(user.Email!, NewsroomSession.Password, "127.0.0.1", forwardedFor: "192.0.2.81")).Status);
+        Assert.Equal(HttpStatusCode.Redirect, (await TryAsync(user.Email!, NewsroomSession.Password, "203.0.113.50")).Status);
     }
 
     [Fact]
@@ -164,8 +256,9 @@ public abstract class SignInTests(KiosqueFactory site)
         using var notYet = await browser.GetAsync("/newsroom");
         Assert.Equal(HttpStatusCode.Redirect, notYet.StatusCode);
 
+        // Each code works once: the sign-in uses the next one the app shows.
         var token = await browser.TokenAsync("/newsroom/connexion/code");
-        using var code = await browser.PostAsync("/newsroom/connexion/code", NewsroomSession.Form(token, ("code", Totp.Code(key)), ("returnUrl", "/newsroom")));
+        using var code = await browser.PostAsync("/newsroom/connexion/code", NewsroomSession.Form(token, ("code", Totp.Code(key, DateTimeOffset.UtcNow.AddSeconds(30))), ("returnUrl", "/newsroom")));
         Assert.Equal(HttpStatusCode.Redirect, code.StatusCode);
         Assert.Equal("Tableau de bord", (await browser.GetDocumentAsync("/newsroom")).QuerySelector("h1").Text());
 
@@ -178,9 +271,38 @@ public abstract class SignInTests(KiosqueFactory site)
             Assert.Contains("Code incorrect", (await Html.ParseAsync(refused)).QuerySelector(".nr-error").Text(), StringComparison.Ordinal);
         }
         Assert.True(await site.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.TwoFactorEnabled).FirstAsync()));
-        using var disabled = await browser.PostFormAsync("/newsroom/compte/2fa/desactiver", ("code", Totp.Code(key)));
+        using var disabled = await browser.PostFormAsync("/newsroom/compte/2fa/desactiver", ("code", Totp.Code(key, DateTimeOffset.UtcNow.AddSeconds(60))));
         Assert.Equal(HttpStatusCode.Redirect, disabled.StatusCode);
         Assert.False(await site.WithDbAsync(db => db.Users.Where(u => u.Id == user.Id).Select(u => u.TwoFactorEnabled).FirstAsync()));
+    }
+
+    [Fact]
+    public async Task A_two_factor_code_opens_one_session_only()
+    {
+        var (client, user) = await site.SignedInAsync(Roles.Editor);
+        string key;
+        using (client)
+        {
+            key = (await client.GetDocumentAsync("/newsroom/compte")).QuerySelector("#authenticator-key").Text().Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
+            using var enabled = await client.PostFormAsync("/newsroom/compte/2fa", ("code", Totp.Code(key)));
+            Assert.Equal(HttpStatusCode.Redirect, enabled.StatusCode);
+            // The code that just turned two-step on cannot sign in afterwards either.
+            Assert.Equal(HttpStatusCode.BadRequest, await CodeSignInAsync(user, Totp.Code(key)));
+        }
+        var next = Totp.Code(key, DateTimeOffset.UtcNow.AddSeconds(30));
+        Assert.Equal(HttpStatusCode.Redirect, await CodeSignInAsync(user, next));
+        // Someone who saw that code, with the password, is refused.
+        Assert.Equal(HttpStatusCode.BadRequest, await CodeSignInAsync(user, next));
+    }
+
+    private async Task<HttpStatusCode> CodeSignInAsync(StaffUser user, string code)
+    {
+        using var browser = site.Browser();
+        using var password = await browser.SignInAsync(user.Email!, NewsroomSession.Password);
+        Assert.StartsWith("/newsroom/connexion/code", password.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        var token = await browser.TokenAsync("/newsroom/connexion/code");
+        using var response = await browser.PostAsync("/newsroom/connexion/code", NewsroomSession.Form(token, ("code", code), ("returnUrl", "/newsroom")));
+        return response.StatusCode;
     }
 
     [Fact]

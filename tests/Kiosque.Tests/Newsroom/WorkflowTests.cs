@@ -419,6 +419,69 @@ public abstract class WorkflowTests(KiosqueFactory site)
     }
 
     [Fact]
+    public async Task Autosaves_of_one_editing_session_make_one_revision_and_explicit_saves_their_own()
+    {
+        var (section, author, _) = await SeedAsync();
+        var (journalist, _) = await site.SignedInAsync(Roles.Contributor);
+        var (editor, _) = await site.SignedInAsync(Roles.Editor);
+        using (journalist)
+        using (editor)
+        {
+            var id = await WriteDraftAsync(journalist, section, author, "Le titre de départ");
+            Task<int> RevisionsAsync() => site.WithDbAsync(db => db.Revisions.CountAsync(r => r.ArticleId == id));
+            async Task AutosaveAsync(HttpClient client, string headline)
+            {
+                var page = await LoadAsync(client, id);
+                using var saved = await page.Set("headline", headline).AutosaveAsync(client, page.Token);
+                Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+            }
+            var start = await RevisionsAsync();
+
+            // Typing for a while: the autosave runs again and again, one revision holds the latest.
+            foreach (var headline in new[] { "Le titre d", "Le titre de l’en", "Le titre de l’enquête" })
+            {
+                await AutosaveAsync(journalist, headline);
+            }
+            Assert.Equal(start + 1, await RevisionsAsync());
+            var latest = await site.WithDbAsync(db => db.Revisions.Where(r => r.ArticleId == id).OrderByDescending(r => r.Id).FirstAsync());
+            Assert.Equal("Le titre de l’enquête", latest.Read().Headline);
+            Assert.Equal((await ArticleAsync(id)).Version, latest.Version);
+
+            // An explicit save is always a revision of its own, and the next autosave starts another.
+            using (var saved = await (await LoadAsync(journalist, id)).Set("headline", "Le titre enregistré").PostAsync(journalist)) { }
+            Assert.Equal(start + 2, await RevisionsAsync());
+            await AutosaveAsync(journalist, "Le titre retouché");
+            Assert.Equal(start + 3, await RevisionsAsync());
+            // Someone else's autosave is theirs, not folded into the journalist's.
+            await AutosaveAsync(editor, "Le titre relu");
+            Assert.Equal(start + 4, await RevisionsAsync());
+            Assert.Equal(HttpStatusCode.OK, (await editor.GetAsync($"/newsroom/articles/{id}/revisions")).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task An_autosave_over_the_form_limits_gets_413_with_a_message_not_a_500()
+    {
+        var (section, author, _) = await SeedAsync();
+        var (journalist, _) = await site.SignedInAsync(Roles.Contributor);
+        using (journalist)
+        {
+            var id = await WriteDraftAsync(journalist, section, author, "Un texte trop long");
+            var page = await LoadAsync(journalist, id);
+            // Over the 4 MB a form field may hold, URL-encoded as the autosave script sends it.
+            using var huge = await page.Set("standfirst", new string('a', 4_300_000)).AutosaveAsync(journalist, page.Token);
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
+            Assert.Contains("rien n’a été enregistré", JsonDocument.Parse(await huge.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.Equal("Un texte trop long", (await ArticleAsync(id)).Headline);
+
+            // The same as a plain form post (the token in the form): a page that says so.
+            using var posted = await (await LoadAsync(journalist, id)).Set("standfirst", new string('a', 4_300_000)).PostAsync(journalist);
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, posted.StatusCode);
+            Assert.Contains("Envoi trop volumineux", (await Html.ParseAsync(posted)).QuerySelector("h1").Text(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task The_autosave_needs_the_antiforgery_token_in_its_header_and_a_refused_one_saves_nothing()
     {
         var (section, author, _) = await SeedAsync();
@@ -586,6 +649,40 @@ public abstract class WorkflowTests(KiosqueFactory site)
             }
             Assert.Equal($"/article/{original}", (await reader.GetAsync($"/article/{second}")).Headers.Location!.OriginalString);
             Assert.NotEqual(second, (await ArticleAsync(otherId)).Slug);
+        }
+    }
+
+    [Fact]
+    public async Task An_unpublished_piece_does_not_give_away_its_new_address_through_its_old_one()
+    {
+        var (section, author, _) = await SeedAsync();
+        var (editor, _) = await site.SignedInAsync(Roles.Editor);
+        using var reader = site.Reader();
+        using (editor)
+        {
+            var id = await WriteDraftAsync(editor, section, author, "Une enquête à retirer");
+            using (var published = await ActAsync(editor, id, "publish")) { }
+            var original = (await ArticleAsync(id)).Slug;
+            using (var unpublished = await ActAsync(editor, id, "unpublish")) { }
+            using (var draft = await ActAsync(editor, id, "draft")) { }
+            var secret = _content.Unique("nouvelle-adresse-secrete");
+            using (var renamed = await (await LoadAsync(editor, id)).Set("slug", secret).PostAsync(editor))
+            {
+                Assert.Equal(HttpStatusCode.Redirect, renamed.StatusCode);
+            }
+
+            using (var old = await reader.GetAsync($"/article/{original}"))
+            {
+                Assert.Equal(HttpStatusCode.NotFound, old.StatusCode);
+                Assert.Null(old.Headers.Location);
+                Assert.DoesNotContain(secret, await old.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            // Published again, the old address leads to it once more.
+            using (var again = await ActAsync(editor, id, "publish")) { }
+            using var followed = await reader.GetAsync($"/article/{original}");
+            Assert.Equal(HttpStatusCode.MovedPermanently, followed.StatusCode);
+            Assert.Equal($"/article/{secret}", followed.Headers.Location!.OriginalString);
         }
     }
 

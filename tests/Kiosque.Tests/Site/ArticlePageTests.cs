@@ -247,6 +247,26 @@ public abstract class ArticlePageTests(KiosqueFactory site)
         var januaryPage = await client.GetDocumentAsync($"/article/{january.Slug}");
         Assert.Equal("7 janvier 2022", januaryPage.QuerySelector(".dates time").Text());
     }
+
+    [Fact]
+    public async Task The_mastodon_share_page_shows_a_link_to_the_server_and_never_redirects_by_itself()
+    {
+        using var client = site.Reader();
+        var shared = Uri.EscapeDataString("https://journal.test/article/un-article");
+        using var response = await client.GetAsync($"/partager/mastodon?url={shared}&text=Un%20titre&instance=evil.example");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+        var page = await Html.ParseAsync(response);
+        var link = page.QuerySelector("#mastodon-share")!;
+        Assert.Equal("https://evil.example/share?text=" + Uri.EscapeDataString("Un titre https://journal.test/article/un-article"), link.GetAttribute("href"));
+        Assert.Contains("evil.example", page.QuerySelector("main").Text(), StringComparison.Ordinal);
+        Assert.Contains("noopener", link.GetAttribute("rel"), StringComparison.Ordinal);
+
+        // Anything that is not a host name is refused, with no link at all.
+        using var bad = await client.GetAsync("/partager/mastodon?instance=" + Uri.EscapeDataString("evil.example/path?x=1"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Null((await Html.ParseAsync(bad)).QuerySelector("#mastodon-share"));
+    }
 }
 
 public sealed class ArticlePageSqliteTests(SqliteSite site) : ArticlePageTests(site), IClassFixture<SqliteSite>;

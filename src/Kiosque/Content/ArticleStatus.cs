@@ -1,0 +1,10 @@
+namespace Kiosque.Content;
+
+public enum ArticleStatus
+{
+    Draft,
+    Review,
+    Scheduled,
+    Published,
+    Unpublished,
+}
