@@ -7,6 +7,7 @@ using Kiosque.ChangeLog;
 using Kiosque.Cli;
 using Kiosque.Data;
 using Kiosque.Feeds;
+using Kiosque.Http;
 using Kiosque.Jobs;
 using Kiosque.Media;
 using Kiosque.Newsroom;
@@ -14,6 +15,8 @@ using Kiosque.Search;
 using Kiosque.Site;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.ResponseCompression;
+using Microsoft.AspNetCore.StaticAssets.Infrastructure;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -25,6 +28,16 @@ if (KiosqueCli.IsVerb(args))
 }
 
 var builder = WebApplication.CreateBuilder(args);
+// Static files and their Brotli and gzip copies as the build left them (obj/…/compressed, listed in
+// kiosque.staticwebassets.runtime.json) when the app runs from its build output, in any
+// environment: dotnet run, the tests. A published app has them in its wwwroot and no such
+// manifest, and this does nothing there.
+builder.WebHost.UseStaticWebAssets();
+// On a build's manifest, MapStaticAssets would by default re-read each file at every request so that
+// edits show without a build, and "compress" it on the fly at gzip level 0, labelled with whatever
+// coding was negotiated (gzip bytes sent as br). Kiosque's fingerprinted URLs need a build after an
+// edit anyway: serve the build's real Brotli and gzip copies, as a published app does.
+builder.Configuration["ReloadStaticAssetsAtRuntime"] = "false";
 
 // Services
 builder.Services.AddKiosqueCore(builder.Configuration);
@@ -41,20 +54,35 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<RenditionWorker>()
 // The JSON API too: French text as UTF-8, not \u00e9 escapes.
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All));
 builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndexer>());
+// Pages the page cache does not store (search, 404) are compressed as they are sent. Over HTTPS too:
+// reader pages hold no secret for BREACH to guess (the site sets no cookie and embeds no token);
+// the newsroom, which does, is left out below.
+builder.Services.AddResponseCompression(o =>
+{
+    o.EnableForHttps = true;
+    o.Providers.Add<BrotliCompressionProvider>();
+    o.Providers.Add<GzipCompressionProvider>();
+});
+// Fastest levels: these responses are compressed on every request, unlike cached pages and static files.
+builder.Services.Configure<BrotliCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
+builder.Services.Configure<GzipCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
 
 var app = builder.Build();
 await app.Services.PrepareDatabaseAsync();
-StaticAssets.Fingerprint(app.Environment);
-NewsroomAssets.Fingerprint(app.Environment);
 var options = app.Services.GetRequiredService<IOptions<KiosqueOptions>>().Value;
 
 // Middleware
 // First: the reader's address and scheme, from the configured proxies only (TrustedProxies).
 app.UseForwardedHeaders();
+// HEAD runs as GET through everything below, without its body (Http/HeadRequestMiddleware).
+app.UseMiddleware<HeadRequestMiddleware>();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler();
 }
+// Outside the page cache, which stores and sends its own Brotli and gzip copies (the compressor
+// leaves responses that already have a Content-Encoding alone); never the newsroom's pages.
+app.UseWhen(http => !PageCacheSettings.IsNeverCached(http.Request.Path), reader => reader.UseResponseCompression());
 app.UseRouting();
 // Right after routing (it reads the endpoint's cache policy): a cached page is answered before
 // any other middleware runs; a miss goes on through them to the endpoint.
@@ -66,17 +94,6 @@ app.UseRequestLocalization(new RequestLocalizationOptions
     SupportedCultures = [options.CultureInfo],
     SupportedUICultures = [options.CultureInfo],
     RequestCultureProviders = [],
-});
-app.UseStaticFiles(new StaticFileOptions
-{
-    // Fingerprinted (?v=hash) files never change under the same URL.
-    OnPrepareResponse = context =>
-    {
-        if (context.Context.Request.Query.ContainsKey("v"))
-        {
-            context.Context.Response.Headers[HeaderNames.CacheControl] = "public, max-age=31536000, immutable";
-        }
-    },
 });
 // Public renditions only: originals live in {DataDirectory}/originals, which nothing serves.
 Directory.CreateDirectory(options.MediaDirectory);
@@ -93,6 +110,14 @@ app.UseStaticFiles(new StaticFileOptions
 
 app.UseAuthentication();
 app.UseAuthorization();
+
+// Static files of wwwroot (stylesheets, the editor bundle, favicon, logo), from the build's manifest:
+// Brotli and gzip copies made at build, negotiated by Accept-Encoding, ETags, and fingerprinted
+// routes cached for a year, which the layouts link to (Site/StaticAssets.cs).
+app.MapStaticAssets();
+var staticAssets = StaticAssetsEndpointDataSourceHelper.ResolveStaticAssetDescriptors(app, null);
+StaticAssets.Fingerprint(staticAssets);
+NewsroomAssets.Fingerprint(staticAssets);
 
 // Reader site. Reader pages and feeds are served from the page cache (.CachePage, with the query keys that
 // change them). Sitemaps and robots.txt use SyndicationCache: a sitemap page is megabytes, so only its

@@ -187,6 +187,63 @@ public sealed class PublicPageTests(BrowserSite site) : IClassFixture<BrowserSit
         Assert.True(await page.Locator("figure.hero .credit").IsVisibleAsync(), $"{kind}: the photo credit is printed");
     }
 
+    /// <summary>
+    /// On Kestrel, as monitors and link checkers meet it: HEAD gets the GET's status and headers
+    /// (Content-Length included where the GET has one) and no body, whatever the content coding.
+    /// Kestrel, unlike the in-memory test server, checks that a response sends what it announced.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_head_request_gets_the_get_status_and_headers_and_no_body(string kind)
+    {
+        using var http = site.Http();
+        foreach (var coding in new[] { "br", "gzip", "" })
+        {
+            using var get = await SendAsync(http, HttpMethod.Get, PathOf(kind), coding);
+            using var head = await SendAsync(http, HttpMethod.Head, PathOf(kind), coding);
+
+            Assert.Equal(ExpectedStatus(kind), (int)get.StatusCode);
+            Assert.Equal(get.StatusCode, head.StatusCode);
+            Assert.Equal(ComparableHeaders(get), ComparableHeaders(head));
+            Assert.Empty(await head.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+        }
+    }
+
+    [Fact]
+    public async Task The_browser_gets_the_stylesheet_compressed_and_decodes_the_files_exact_bytes()
+    {
+        await using var context = await site.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var stylesheet = page.WaitForResponseAsync(r => r.Url.Contains("/css/site.", StringComparison.Ordinal));
+        await page.GotoAsync(site.Origin + "/");
+        var response = await stylesheet;
+        var headers = await response.AllHeadersAsync();
+
+        // Chromium offers Brotli only over HTTPS; over this loopback HTTP it takes gzip.
+        Assert.Contains(headers["content-encoding"], new[] { "br", "gzip" });
+        Assert.Contains("Accept-Encoding", headers["vary"], StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("max-age=31536000, immutable", headers["cache-control"]);
+        Assert.Equal(await File.ReadAllBytesAsync(RepositoryFiles.Stylesheet, TestContext.Current.CancellationToken), await response.BodyAsync());
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string acceptEncoding)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (acceptEncoding.Length > 0)
+        {
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+        }
+        return await http.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Headers as "name: value" lines, without the date and the message framing (a HEAD has no body to frame).</summary>
+    private static List<string> ComparableHeaders(HttpResponseMessage response) =>
+        response.Headers.Concat(response.Content.Headers)
+            .Where(h => h.Key is not ("Date" or "Transfer-Encoding"))
+            .Select(h => $"{h.Key}: {string.Join(", ", h.Value)}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
     [Theory]
     [MemberData(nameof(ArticleKinds))]
     public async Task With_JavaScript_off_the_article_its_pictures_and_the_navigation_are_all_there(string kind)

@@ -12,25 +12,31 @@ namespace Kiosque.Cli;
 
 /// <summary>
 /// The admin verbs of the one executable: <c>kiosque migrate</c>, <c>kiosque demo generate</c>,
-/// <c>kiosque user add</c>, <c>kiosque media add</c>, <c>kiosque reindex</c>.
-/// Anything else starts the web server. Configuration options (<c>--Kiosque:DataDirectory=…</c>)
-/// work with both.
+/// <c>kiosque user add</c>, <c>kiosque media add</c>, <c>kiosque reindex</c>, and <c>kiosque help</c>
+/// (or <c>--help</c>, <c>-h</c>). Configuration options alone (<c>--Kiosque:DataDirectory=…</c>,
+/// <c>--urls …</c>) start the web server; any other word is a verb, and an unknown one is an error
+/// rather than a server started by a typo. Configuration options work with both.
 /// </summary>
 public static class KiosqueCli
 {
-    private static readonly HashSet<string> Verbs = ["migrate", "demo", "user", "media", "reindex"];
-
     /// <summary><c>--demo</c> is short for <c>--Kiosque:Demo=true</c>.</summary>
     public static string[] Normalize(string[] args) =>
         args.Select(a => a == "--demo" ? "--Kiosque:Demo=true" : a).ToArray();
 
-    /// <summary>True when the arguments name a verb, whether configuration options come before it or after.</summary>
+    /// <summary>Asking for help (in any of the ways people try) or the version: answered, never taken for configuration.</summary>
+    private static readonly HashSet<string> HelpWords = ["help", "--help", "-h", "-?", "/?", "/h", "--version"];
+
+    /// <summary>
+    /// True when the arguments are more than configuration: a verb (known or not, whether
+    /// configuration options come before it or after) or a request for help. Only configuration
+    /// starts the web server.
+    /// </summary>
     public static bool IsVerb(string[] args) => Split(args).Verb.Length > 0;
 
     /// <summary>
     /// Separates configuration options from the verb and its own options. Before the verb every
-    /// <c>--key</c> is configuration, as .NET's command-line configuration reads it: <c>--key=value</c>,
-    /// or <c>--key value</c> taking the next argument; so in <c>--Kiosque:DataDirectory /srv migrate</c>
+    /// <c>--key</c> and <c>key=value</c> is configuration, as .NET's command-line configuration reads
+    /// it: <c>--key=value</c>, <c>key=value</c>, or <c>--key value</c> taking the next argument; so in <c>--Kiosque:DataDirectory /srv migrate</c>
     /// the verb is <c>migrate</c>, not <c>/srv</c>. After the verb, only <c>--Section:Key</c> options
     /// (they have a colon; the verb's own, like <c>--articles</c>, do not) are configuration.
     /// </summary>
@@ -42,22 +48,29 @@ public static class KiosqueCli
         {
             var arg = args[i];
             var beforeVerb = verb.Count == 0;
-            var isConfig = arg.StartsWith("--", StringComparison.Ordinal) && (beforeVerb || arg.Contains(':', StringComparison.Ordinal));
+            var isConfig = !HelpWords.Contains(arg) && (beforeVerb
+                ? arg.StartsWith("--", StringComparison.Ordinal) || arg.Contains('=', StringComparison.Ordinal)
+                : arg.StartsWith("--", StringComparison.Ordinal) && arg.Contains(':', StringComparison.Ordinal));
             if (isConfig)
             {
                 config.Add(arg);
-                if (!arg.Contains('=', StringComparison.Ordinal) && i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                if (arg.StartsWith("--", StringComparison.Ordinal) && !arg.Contains('=', StringComparison.Ordinal)
+                    && i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
                 {
                     config.Add(args[++i]);
                 }
             }
-            else if (beforeVerb && !Verbs.Contains(arg))
+            else if (beforeVerb && arg == "help")
             {
-                // Not a verb: the web server takes the whole command line as it is.
-                return ([.. args], []);
+                // "kiosque help" and "kiosque help user" are "--help" and "user --help" to System.CommandLine.
+                verb.AddRange(args.Skip(i + 1).Where(a => !a.StartsWith("--", StringComparison.Ordinal)));
+                verb.Add("--help");
+                break;
             }
             else
             {
+                // A known verb, help, or a word nothing knows: the verb parser answers it (an
+                // unknown word gets an error and a non-zero exit code, never a web server).
                 verb.Add(arg);
             }
         }
@@ -71,15 +84,25 @@ public static class KiosqueCli
         terminal ??= input is null ? CliTerminal.Standard() : CliTerminal.Standard() with { In = input, InputRedirected = true };
         // Configuration (--Section:Key=value, before or after the verb) goes to the host; the rest is the verb's.
         var (configArgs, verbArgs) = Split(args);
-        var builder = Host.CreateApplicationBuilder(configArgs);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddKiosqueCore(builder.Configuration);
-        using var host = builder.Build();
+        // Built when a verb runs, not before: help and a mistyped verb answer without creating the
+        // data folder or its database (registering the SQLite database creates its folder).
+        IHost? built = null;
+        IServiceProvider Services()
+        {
+            if (built is null)
+            {
+                var builder = Host.CreateApplicationBuilder(configArgs);
+                builder.Logging.SetMinimumLevel(LogLevel.Warning);
+                builder.Services.AddKiosqueCore(builder.Configuration);
+                built = builder.Build();
+            }
+            return built.Services;
+        }
 
         var migrate = new Command("migrate", "Apply pending database migrations.");
         migrate.SetAction(async (_, cancellationToken) =>
         {
-            await using var scope = host.Services.CreateAsyncScope();
+            await using var scope = Services().CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<KiosqueDb>().MigrateAsync(cancellationToken);
             AnsiConsole.MarkupLine("[green]Database up to date.[/]");
             return 0;
@@ -88,8 +111,8 @@ public static class KiosqueCli
         var seed = new Command("seed", "Seed the demo newsroom into an empty database.");
         seed.SetAction(async (_, cancellationToken) =>
         {
-            await host.Services.PrepareDatabaseAsync(cancellationToken);
-            await using var scope = host.Services.CreateAsyncScope();
+            await Services().PrepareDatabaseAsync(cancellationToken);
+            await using var scope = Services().CreateAsyncScope();
             var seeded = await scope.ServiceProvider.SeedDemoAsync(cancellationToken);
             AnsiConsole.MarkupLine(seeded ? "[green]Demo newsroom seeded.[/]" : "[yellow]The database already has content: nothing seeded.[/]");
             return 0;
@@ -105,8 +128,8 @@ public static class KiosqueCli
                 await Console.Error.WriteLineAsync("--articles must be between 1 and 10,000,000.");
                 return 2;
             }
-            await host.Services.PrepareDatabaseAsync(cancellationToken);
-            await using var scope = host.Services.CreateAsyncScope();
+            await Services().PrepareDatabaseAsync(cancellationToken);
+            await using var scope = Services().CreateAsyncScope();
             var generator = scope.ServiceProvider.GetRequiredService<DemoGenerator>();
             var started = System.Diagnostics.Stopwatch.StartNew();
             await AnsiConsole.Progress()
@@ -124,7 +147,7 @@ public static class KiosqueCli
         var publish = new Command("publish", "Publish an article now, on top of the home page (benchmarks of publish-to-visible).") { slug, headline };
         publish.SetAction(async (parse, cancellationToken) =>
         {
-            await using var scope = host.Services.CreateAsyncScope();
+            await using var scope = Services().CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<KiosqueDb>();
             var article = await db.Articles.FirstOrDefaultAsync(a => a.Slug == parse.GetValue(slug), cancellationToken);
             if (article is null)
@@ -164,8 +187,8 @@ public static class KiosqueCli
                 await terminal.Error.WriteLineAsync(refusal);
                 return 2;
             }
-            await host.Services.PrepareDatabaseAsync(cancellationToken);
-            await using var scope = host.Services.CreateAsyncScope();
+            await Services().PrepareDatabaseAsync(cancellationToken);
+            await using var scope = Services().CreateAsyncScope();
             var (user, errors) = await scope.ServiceProvider.GetRequiredService<Accounts>().CreateAsync(parse.GetValue(email)!, parse.GetValue(name)!, roleName, password);
             if (user is null)
             {
@@ -183,12 +206,12 @@ public static class KiosqueCli
         var reindex = new Command("reindex", "Rebuild the search index from the database, beside the live one, then switch to it (searches go on meanwhile).");
         reindex.SetAction(async (_, cancellationToken) =>
         {
-            await using (var scope = host.Services.CreateAsyncScope())
+            await using (var scope = Services().CreateAsyncScope())
             {
                 await scope.ServiceProvider.GetRequiredService<KiosqueDb>().MigrateAsync(cancellationToken);
             }
-            var searchRoot = host.Services.GetRequiredService<SearchIndex>().Root;
-            var scopes = host.Services.GetRequiredService<IServiceScopeFactory>();
+            var searchRoot = Services().GetRequiredService<SearchIndex>().Root;
+            var scopes = Services().GetRequiredService<IServiceScopeFactory>();
             var started = System.Diagnostics.Stopwatch.StartNew();
             var name = "";
             var count = 0;
@@ -212,8 +235,20 @@ public static class KiosqueCli
             return 0;
         });
 
-        var root = new RootCommand("Kiosque: serve the site (no verb) or run an admin verb.") { migrate, demo, user, MediaCommands.Create(host.Services), reindex };
-        return await root.Parse(verbArgs).InvokeAsync();
+        var root = new RootCommand(
+            "Kiosque: a publishing platform for newsrooms. Without a verb, kiosque serves the site, "
+            + "the newsroom and the API (configuration options such as --urls http://127.0.0.1:8080, "
+            + "--demo or --Kiosque:DataDirectory=PATH; see docs/operations.md). With a verb, it runs "
+            + "that admin task and exits.")
+        { migrate, demo, user, MediaCommands.Create(Services), reindex };
+        try
+        {
+            return await root.Parse(verbArgs).InvokeAsync(new InvocationConfiguration { Output = terminal.Out, Error = terminal.Error }, CancellationToken.None);
+        }
+        finally
+        {
+            built?.Dispose();
+        }
     }
 
     /// <summary>A pipe or a file gives the first line; a terminal is asked twice, without echo.</summary>
@@ -241,7 +276,7 @@ public static class KiosqueCli
 /// error, and whether input comes from a pipe rather than a person (which decides how a password
 /// is read). Tests give their own.
 /// </summary>
-public sealed record CliTerminal(IAnsiConsole Console, TextReader In, TextWriter Error, bool InputRedirected)
+public sealed record CliTerminal(IAnsiConsole Console, TextReader In, TextWriter Out, TextWriter Error, bool InputRedirected)
 {
-    public static CliTerminal Standard() => new(AnsiConsole.Console, global::System.Console.In, global::System.Console.Error, global::System.Console.IsInputRedirected);
+    public static CliTerminal Standard() => new(AnsiConsole.Console, global::System.Console.In, global::System.Console.Out, global::System.Console.Error, global::System.Console.IsInputRedirected);
 }

@@ -84,7 +84,10 @@ public sealed partial class DemoNewsroom(KiosqueDb db, MediaIngest ingest, TimeP
         }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        LogSeeded(logger, articles.Count, sections.Count, authors.Count);
+        // Readers see the published pieces; the draft and the unpublished piece are for trying the
+        // newsroom. Counted apart, so the console and the README speak of the same number.
+        var publishedCount = articles.Count(a => a.Article.Status == ArticleStatus.Published);
+        LogSeeded(logger, publishedCount, articles.Count - publishedCount, sections.Count, authors.Count);
         return true;
     }
 
@@ -157,8 +160,8 @@ public sealed partial class DemoNewsroom(KiosqueDb db, MediaIngest ingest, TimeP
     [LoggerMessage(LogLevel.Information, "The database already has content: the demo newsroom is not seeded.")]
     private static partial void LogNotEmpty(ILogger logger);
 
-    [LoggerMessage(LogLevel.Information, "Demo newsroom seeded: {Articles} articles, {Sections} sections, {Authors} authors.")]
-    private static partial void LogSeeded(ILogger logger, int articles, int sections, int authors);
+    [LoggerMessage(LogLevel.Information, "Demo newsroom seeded: {Published} published articles (and {NewsroomOnly} in the newsroom only: a draft, an unpublished piece), {Sections} sections, {Authors} authors.")]
+    private static partial void LogSeeded(ILogger logger, int published, int newsroomOnly, int sections, int authors);
 
     // string.GetHashCode changes between runs; the same file must get the same picture.
     private static int StableSeed(string text) => text.Aggregate(17, (hash, c) => unchecked((hash * 31) + c));

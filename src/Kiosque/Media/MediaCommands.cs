@@ -11,7 +11,8 @@ namespace Kiosque.Media;
 /// <summary><c>kiosque media add FILE… --credit … --caption … --alt …</c> and <c>kiosque media render</c>.</summary>
 public static class MediaCommands
 {
-    public static Command Create(IServiceProvider services)
+    /// <param name="host">The verbs' services, built when a verb runs (help builds nothing).</param>
+    public static Command Create(Func<IServiceProvider> host)
     {
         var files = new Argument<FileInfo[]>("files") { Description = "Image files (JPEG, PNG, WebP, AVIF, GIF, HEIC).", Arity = ArgumentArity.OneOrMore };
         var credit = new Option<string?>("--credit") { Description = "Credit line, e.g. \"Iris Volk / Agence Delta\" (prefilled from the file's IPTC/XMP when omitted)." };
@@ -19,11 +20,12 @@ public static class MediaCommands
         var alt = new Option<string?>("--alt") { Description = "Alt text: what the picture shows, for readers who cannot see it." };
         var focal = new Option<string?>("--focal") { Description = "Focal point as X,Y between 0 and 1 from the top left (default 0.5,0.5)." };
         var add = new Command("add", "Add images to the media library and make their renditions now.") { files, credit, caption, alt, focal };
-        add.SetAction((parse, cancellationToken) => AddAsync(services, parse.GetValue(files)!, parse.GetValue(credit), parse.GetValue(caption), parse.GetValue(alt), parse.GetValue(focal), cancellationToken));
+        add.SetAction((parse, cancellationToken) => AddAsync(host(), parse.GetValue(files)!, parse.GetValue(credit), parse.GetValue(caption), parse.GetValue(alt), parse.GetValue(focal), cancellationToken));
 
         var render = new Command("render", "Make every pending rendition now (what the server's background worker does).");
         render.SetAction(async (_, cancellationToken) =>
         {
+            var services = host();
             UseSiteCulture(services);
             await services.PrepareDatabaseAsync(cancellationToken);
             return await RenderAsync(services, null, cancellationToken);

@@ -107,13 +107,17 @@ public static class NewsroomPages
     }
 
     /// <summary>
-    /// Newsroom pages are private and never framed: no shared cache keeps them, no other site can
+    /// Newsroom pages are private and never framed: no cache keeps them, no other site can
     /// put them in a frame, and scripts come from this site only (Editor.js needs inline styles).
+    /// The cache headers are the ones antiforgery writes on a page with a token: set here first, a
+    /// form finds nothing to override (it used to, with a warning logged on every page view), and
+    /// pages with and without a form send the same.
     /// </summary>
     public static async ValueTask<object?> SecurityHeaders(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var headers = context.HttpContext.Response.Headers;
-        headers.CacheControl = "private, no-store";
+        headers.CacheControl = "no-cache, no-store";
+        headers.Pragma = "no-cache";
         headers.XFrameOptions = "DENY";
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "same-origin";

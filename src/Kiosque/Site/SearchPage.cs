@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Kiosque.Caching;
 using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Search;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace Kiosque.Site;
 
@@ -73,7 +75,7 @@ public static class SearchPage
 
     private const int MaxSlugLength = 200;
 
-    public static async Task<IResult> Get(HttpContext http, KiosqueDb db, SearchIndex index, SiteFormat format, IOptions<KiosqueOptions> options, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
+    public static async Task<IResult> Get(HttpContext http, KiosqueDb db, SearchIndex index, SiteFormat format, IOptions<KiosqueOptions> options, IStringLocalizer<SharedResource> text, PageCacheSettings cacheSettings, CancellationToken cancellationToken)
     {
         if (!SitePages.TryReadPage(http.Request, out _))
         {
@@ -122,10 +124,11 @@ public static class SearchPage
             NextUrl = results is not null && form.Page < results.PageCount ? format.Absolute(http.Request, form.Url(form.Page + 1)) : null,
         };
         var chrome = new Chrome(meta, sections);
+        await CacheForAsync(http, cacheSettings, status);
         return SitePages.Render<SearchView>(new { Chrome = chrome, Search = view }, status);
     }
 
-    public static async Task<Results<Ok<SearchApiResponse>, ProblemHttpResult>> Api(HttpContext http, KiosqueDb db, SearchIndex index, SiteFormat format, IOptions<KiosqueOptions> options, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<SearchApiResponse>, ProblemHttpResult>> Api(HttpContext http, KiosqueDb db, SearchIndex index, SiteFormat format, IOptions<KiosqueOptions> options, IStringLocalizer<SharedResource> text, PageCacheSettings cacheSettings, CancellationToken cancellationToken)
     {
         if (!SitePages.TryReadPage(http.Request, out _))
         {
@@ -154,10 +157,23 @@ public static class SearchPage
         var items = cards.Select(c => new SearchApiResult(
             format.Absolute(http.Request, SiteFormat.ArticlePath(c.Card.Slug)), c.Card.Slug, c.Card.Kicker, c.Card.Headline, c.Card.Standfirst,
             format.Iso(c.Card.PublishedAt), new SearchApiSection(c.Card.SectionSlug, c.Card.SectionName), c.Card.Authors, c.Snippet)).ToList();
+        await CacheForAsync(http, cacheSettings, StatusCodes.Status200OK);
         return TypedResults.Ok(new SearchApiResponse(form.Query, results.Total, results.Page, results.PageCount, items));
     }
 
     /// <summary>The cards of a page of hits, in the hits' order, for published articles only.</summary>
+    /// <summary>
+    /// Results change only when a piece is published, corrected or withdrawn, which pages also wait
+    /// for: browsers and fronts may keep them as long as a page (<c>Kiosque:PageMaxAge</c>), one copy
+    /// per content coding. A signed-in person's search stays theirs; an error is asked again.
+    /// </summary>
+    private static async ValueTask CacheForAsync(HttpContext http, PageCacheSettings settings, int status)
+    {
+        var headers = http.Response.Headers;
+        headers.CacheControl = await PageCacheSettings.IsPersonalAsync(http, settings) ? "private, no-store" : status == StatusCodes.Status200OK ? settings.PageCacheControl : "no-cache";
+        headers.Vary = HeaderNames.AcceptEncoding;
+    }
+
     private static async Task<List<SearchResultCard>> CardsAsync(KiosqueDb db, SearchResults results, CancellationToken cancellationToken)
     {
         if (results.Hits.Count == 0)

@@ -116,7 +116,11 @@ public sealed class KiosqueCliArgumentsTests
     [InlineData(false, "--urls", "http://127.0.0.1:8080")]
     [InlineData(false, "--urls", "http://127.0.0.1:8080", "--Kiosque:Demo=true")]
     [InlineData(false, "--Kiosque:DataDirectory", "migrate")]
-    [InlineData(false, "serve", "migrate")]
+    [InlineData(true, "serve", "migrate")]
+    [InlineData(true, "--help")]
+    [InlineData(true, "--urls", "http://127.0.0.1:8080", "-h")]
+    [InlineData(true, "frobnicate")]
+    [InlineData(false, "urls=http://127.0.0.1:8080")]
     public void Verbs_are_found_before_or_after_configuration_options(bool isVerb, params string[] args)
     {
         Assert.Equal(isVerb, KiosqueCli.IsVerb(args));

@@ -38,7 +38,7 @@ public abstract class UserAddTests(KiosqueFactory site)
             screen.Input.PushTextWithEnter(line);
         }
         var error = new StringWriter();
-        return (new CliTerminal(screen, TextReader.Null, error, InputRedirected: false), screen, error);
+        return (new CliTerminal(screen, TextReader.Null, TextWriter.Null, error, InputRedirected: false), screen, error);
     }
 
     private async Task SignsInAsync(string email)

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Kiosque.Tests.Infrastructure;
@@ -95,6 +96,9 @@ public class KiosqueFactory : WebApplicationFactory<Program>
 
     public IDictionary<string, string?> Settings { get; }
 
+    /// <summary>The warnings and errors this site logged since it started.</summary>
+    public LogRecorder Logs { get; } = new();
+
     /// <summary>Why this factory cannot run (no PostgreSQL outside CI); null when it can.</summary>
     public string? Unavailable { get; }
 
@@ -114,6 +118,7 @@ public class KiosqueFactory : WebApplicationFactory<Program>
         builder.UseSetting("Kiosque:DataDirectory", DataDirectory);
         builder.UseSetting("Kiosque:PublicUrl", "https://journal.test");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         // Tests make renditions when they mean to (RenditionWorker.RunPendingAsync), so the demo's
         // pictures do not keep two cores busy under every other test.
         builder.UseSetting("Kiosque:Media:BackgroundRenditions", "false");

@@ -33,6 +33,29 @@ public abstract class SignInTests(KiosqueFactory site)
     }
 
     [Fact]
+    public async Task Newsroom_pages_with_forms_are_never_cached_and_log_no_warning()
+    {
+        static int AntiforgeryWarnings(KiosqueFactory site) =>
+            site.Logs.Messages.Count(m => m.Category.StartsWith("Microsoft.AspNetCore.Antiforgery", StringComparison.Ordinal));
+        var before = AntiforgeryWarnings(site);
+        var (client, _) = await site.SignedInAsync(Roles.Editor);
+        using var anonymous = site.Browser();
+
+        foreach (var (browser, path) in new[] { (anonymous, "/newsroom/connexion"), (client, "/newsroom"), (client, "/newsroom/articles"), (client, "/newsroom/compte") })
+        {
+            using var response = await browser.GetAsync(path);
+            var page = await Html.ParseAsync(response);
+            Assert.NotNull(page.QuerySelector("input[name=__RequestVerificationToken]"));
+            Assert.True(response.Headers.CacheControl is { NoCache: true, NoStore: true }, $"{path}: Cache-Control {response.Headers.CacheControl}");
+            Assert.Equal("no-cache", response.Headers.Pragma.ToString());
+        }
+
+        // Antiforgery used to rewrite the newsroom's Cache-Control on every page with a form, and warn each time.
+        Assert.Equal(before, AntiforgeryWarnings(site));
+        client.Dispose();
+    }
+
+    [Fact]
     public async Task A_journalist_signs_in_sees_the_dashboard_and_signs_out()
     {
         var (client, user) = await site.SignedInAsync(Roles.Contributor, "Inès Morel");
