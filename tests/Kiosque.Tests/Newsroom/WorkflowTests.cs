@@ -419,7 +419,7 @@ public abstract class WorkflowTests(KiosqueFactory site)
     }
 
     [Fact]
-    public async Task Autosaves_of_one_editing_session_make_one_revision_and_explicit_saves_their_own()
+    public async Task Autosaves_of_one_editing_session_keep_its_last_two_states_and_explicit_saves_their_own()
     {
         var (section, author, _) = await SeedAsync();
         var (journalist, _) = await site.SignedInAsync(Roles.Contributor);
@@ -437,24 +437,26 @@ public abstract class WorkflowTests(KiosqueFactory site)
             }
             var start = await RevisionsAsync();
 
-            // Typing for a while: the autosave runs again and again, one revision holds the latest.
-            foreach (var headline in new[] { "Le titre d", "Le titre de l’en", "Le titre de l’enquête" })
+            // Typing for a while: the autosave runs again and again; the session keeps its latest
+            // state and the one before (a colleague's merge base).
+            foreach (var headline in new[] { "Le titre d", "Le titre de l’en", "Le titre de l’enq", "Le titre de l’enquête" })
             {
                 await AutosaveAsync(journalist, headline);
             }
-            Assert.Equal(start + 1, await RevisionsAsync());
+            Assert.Equal(start + 2, await RevisionsAsync());
             var latest = await site.WithDbAsync(db => db.Revisions.Where(r => r.ArticleId == id).OrderByDescending(r => r.Id).FirstAsync());
             Assert.Equal("Le titre de l’enquête", latest.Read().Headline);
             Assert.Equal((await ArticleAsync(id)).Version, latest.Version);
 
             // An explicit save is always a revision of its own, and the next autosave starts another.
             using (var saved = await (await LoadAsync(journalist, id)).Set("headline", "Le titre enregistré").PostAsync(journalist)) { }
-            Assert.Equal(start + 2, await RevisionsAsync());
-            await AutosaveAsync(journalist, "Le titre retouché");
             Assert.Equal(start + 3, await RevisionsAsync());
+            await AutosaveAsync(journalist, "Le titre retouché");
+            await AutosaveAsync(journalist, "Le titre retouché encore");
+            Assert.Equal(start + 5, await RevisionsAsync());
             // Someone else's autosave is theirs, not folded into the journalist's.
             await AutosaveAsync(editor, "Le titre relu");
-            Assert.Equal(start + 4, await RevisionsAsync());
+            Assert.Equal(start + 6, await RevisionsAsync());
             Assert.Equal(HttpStatusCode.OK, (await editor.GetAsync($"/newsroom/articles/{id}/revisions")).StatusCode);
         }
     }

@@ -181,25 +181,20 @@ public sealed class ArticleEditor(KiosqueDb db, TimeProvider clock)
         article.Version = based + 1;
         article.UpdatedAt = now;
         var snapshot = RevisionSnapshot.Of(article).ToJson();
-        if (await CoalescedAutosaveAsync(article.Id, based, staff, kind, now, cancellationToken) is { } ongoing)
+        if (await SupersededAutosaveAsync(article.Id, based, staff, kind, now, cancellationToken) is { } superseded)
         {
-            ongoing.Version = article.Version;
-            ongoing.CreatedAt = now;
-            ongoing.Snapshot = snapshot;
+            db.Revisions.Remove(superseded);
         }
-        else
+        db.Revisions.Add(new ArticleRevision
         {
-            db.Revisions.Add(new ArticleRevision
-            {
-                ArticleId = article.Id,
-                Version = article.Version,
-                CreatedAt = now,
-                UserId = staff.Id,
-                UserName = staff.Name,
-                Kind = kind,
-                Snapshot = snapshot,
-            });
-        }
+            ArticleId = article.Id,
+            Version = article.Version,
+            CreatedAt = now,
+            UserId = staff.Id,
+            UserName = staff.Name,
+            Kind = kind,
+            Snapshot = snapshot,
+        });
         if (kind != "autosave")
         {
             Audit.Record(db, clock, staff, kind.StartsWith("restore", StringComparison.Ordinal) ? "article.restored" : "article.saved", $"#{article.Id} {article.Slug}", $"version {article.Version}");
@@ -256,26 +251,28 @@ public sealed class ArticleEditor(KiosqueDb db, TimeProvider clock)
 
     /// <summary>
     /// Autosaves less than this apart, by the same person, with nothing else saved in between,
-    /// make one revision: the editing session's latest state.
+    /// belong to one editing session, which keeps only its last two states.
     /// </summary>
     public static readonly TimeSpan AutosaveSession = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// The revision an autosave replaces instead of adding one: the article's latest, when it is
-    /// the same person's autosave of the version this one is based on, made within
-    /// <see cref="AutosaveSession"/>. An autosave runs every few seconds while someone types and
-    /// each revision is a full copy (up to 2 MB): one per editing session keeps the history
-    /// readable and the table bounded. Explicit saves, restores and merges always add their own.
+    /// The revision an autosave makes unnecessary: the one before the article's latest, when both
+    /// are the same person's autosaves of this session, one version apart. An autosave runs every
+    /// few seconds while someone types and each revision is a full copy (up to 2 MB), so a session
+    /// keeps two: its latest state, and the one before, which is the version a colleague who
+    /// opened the article meanwhile most likely based their edit on (a merge needs it to tell who
+    /// changed what). Explicit saves, restores and merges always keep their own.
     /// </summary>
-    private async Task<ArticleRevision?> CoalescedAutosaveAsync(int articleId, int based, Staff staff, string kind, DateTime now, CancellationToken cancellationToken)
+    private async Task<ArticleRevision?> SupersededAutosaveAsync(int articleId, int based, Staff staff, string kind, DateTime now, CancellationToken cancellationToken)
     {
         if (kind != "autosave")
         {
             return null;
         }
-        var latest = await db.Revisions.Where(r => r.ArticleId == articleId).OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
-        return latest is { Kind: "autosave" } && latest.UserId == staff.Id && latest.Version == based && now - latest.CreatedAt < AutosaveSession
-            ? latest
+        var lastTwo = await db.Revisions.Where(r => r.ArticleId == articleId && r.Kind != ConflictKind).OrderByDescending(r => r.Id).Take(2).ToListAsync(cancellationToken);
+        bool Mine(ArticleRevision r) => r.Kind == "autosave" && r.UserId == staff.Id && now - r.CreatedAt < AutosaveSession;
+        return lastTwo is [var latest, var previous] && Mine(latest) && Mine(previous) && latest.Version == based && previous.Version == based - 1
+            ? previous
             : null;
     }
 
