@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Kiosque.Content;
 
 /// <summary>A curated place on the home page: position 0 is the lead story, the next ones are featured pieces.</summary>

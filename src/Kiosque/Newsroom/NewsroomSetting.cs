@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Identity;
-
 namespace Kiosque.Newsroom;
 
 /// <summary>A newsroom-wide setting an administrator changes at run time (e.g. mandatory two-factor).</summary>

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Identity;
-
 namespace Kiosque.Newsroom;
 
 /// <summary>The three roles. An editor can do what a contributor can; an admin what an editor can.</summary>

@@ -1,12 +1,4 @@
 using System.Security.Claims;
-using Kiosque.Content;
-using Kiosque.Data;
-using Kiosque.Jobs;
-using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Localization;
-using Microsoft.Extensions.Options;
 
 namespace Kiosque.Newsroom;
 

@@ -1,6 +1,4 @@
 using Kiosque.Data;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace Kiosque.Newsroom;
 

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Identity;
-
 namespace Kiosque.Newsroom;
 
 /// <summary>Who did what and when: every state-changing newsroom action leaves one row.</summary>
