@@ -56,7 +56,9 @@ public sealed class KiosqueOptions
 
     /// <summary>
     /// Mark newsroom cookies <c>Secure</c> whatever the scheme the request came with (behind a
-    /// proxy that terminates TLS the application sees HTTP). Null: yes, except in Development.
+    /// proxy that terminates TLS the application sees HTTP). Null: yes when <see cref="PublicUrl"/>
+    /// is an https address, outside Development; otherwise as the request came (the demo on
+    /// http://localhost).
     /// </summary>
     public bool? SecureCookies { get; set; }
 

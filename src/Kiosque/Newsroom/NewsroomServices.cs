@@ -63,10 +63,14 @@ public static class NewsroomServices
     /// <summary>The web side: cookies, sign-in, authorisation policies, antiforgery, the scheduler.</summary>
     public static IServiceCollection AddNewsroom(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        // Secure whatever scheme the request arrived with: behind a TLS-terminating proxy the
-        // application sees HTTP, and "same as request" would let the session travel in clear.
-        // Only a developer's own machine (or a browser test on 127.0.0.1) runs without TLS.
-        var secure = configuration.GetValue<bool?>($"{KiosqueOptions.Section}:{nameof(KiosqueOptions.SecureCookies)}") ?? !environment.IsDevelopment()
+        // A site whose public address is https is secure whatever scheme the request arrived
+        // with: behind a TLS-terminating proxy the application sees HTTP, and "same as request"
+        // would let the session travel in clear. A site with no public https address (the demo
+        // on http://localhost, a developer's machine) keeps "same as request", or its newsroom
+        // could not be used at all: browsers drop Secure cookies over plain HTTP.
+        var publicUrl = configuration[$"{KiosqueOptions.Section}:{nameof(KiosqueOptions.PublicUrl)}"] ?? "";
+        var secure = configuration.GetValue<bool?>($"{KiosqueOptions.Section}:{nameof(KiosqueOptions.SecureCookies)}")
+            ?? (!environment.IsDevelopment() && publicUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
             ? CookieSecurePolicy.Always
             : CookieSecurePolicy.SameAsRequest;
         services.AddHttpContextAccessor();
