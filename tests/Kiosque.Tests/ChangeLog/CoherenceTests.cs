@@ -90,7 +90,14 @@ public abstract partial class CoherenceTests(ClockSite site)
         // Related pieces are chosen when the page renders: a newer piece that would now rank
         // among them does not evict every article page (docs/architecture.md, "The change log").
         // What they show of a piece (headline, picture, byline) is tagged and does evict.
-        return (response.StatusCode, RelatedBlock().Replace(body, "<section class=\"related\"/>"));
+        body = RelatedBlock().Replace(body, "<section class=\"related\"/>");
+        // A feed with no entry is dated when it is rendered (Atom requires a date; there is no
+        // entry to take it from): that date is the only thing a fresh render may change.
+        if (!body.Contains("<entry>", StringComparison.Ordinal) && !body.Contains("<item>", StringComparison.Ordinal))
+        {
+            body = EmptyFeedDate().Replace(body, "<$1/>");
+        }
+        return (response.StatusCode, body);
     }
 
     private static string FirstDifference(string a, string b)
@@ -106,6 +113,9 @@ public abstract partial class CoherenceTests(ClockSite site)
 
     [GeneratedRegex("<section class=\"related\".*?</section>", RegexOptions.Singleline)]
     private static partial Regex RelatedBlock();
+
+    [GeneratedRegex("<(updated|lastBuildDate)>[^<]*</(?:updated|lastBuildDate)>")]
+    private static partial Regex EmptyFeedDate();
 
     /// <summary>The newsroom and the content the random operations work on.</summary>
     private sealed class World
