@@ -5,8 +5,8 @@ using System.Text.RegularExpressions;
 using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Newsroom;
-using Kiosque.Search;
 using Kiosque.Tests.Infrastructure;
+using Kiosque.Tests.Search;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -52,8 +52,9 @@ public abstract partial class CoherenceTests(ClockSite site)
             log.Append(CultureInfo.InvariantCulture, $"{step}. {operation}\n");
             await site.WaitForChangeFeedAsync();
             await fresh.WaitForChangeFeedAsync();
-            await WaitForIndexAsync(site);
-            await WaitForIndexAsync(fresh);
+            // Both indexes have applied the whole log, so both nodes' related lists see the same articles.
+            await site.WaitForSearchIndexAsync(TimeSpan.FromSeconds(30));
+            await fresh.WaitForSearchIndexAsync(TimeSpan.FromSeconds(30));
             foreach (var path in requested.Order(StringComparer.Ordinal))
             {
                 var (cachedStatus, cachedBody) = await ReadAsync(cachedReader, path);
@@ -64,22 +65,6 @@ public abstract partial class CoherenceTests(ClockSite site)
                         + $"First difference: {FirstDifference(cachedBody, freshBody)}\nOperations:\n{log}");
                 }
             }
-        }
-    }
-
-    /// <summary>The node's index has applied the whole log, so both nodes' related lists see the same articles.</summary>
-    private static async Task WaitForIndexAsync(KiosqueFactory node)
-    {
-        var index = node.Services.GetRequiredService<SearchIndex>();
-        var head = await node.WithDbAsync(db => db.ContentChanges.MaxAsync(c => (long?)c.Id)) ?? 0;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!index.IsReady || index.Position < head)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The search index stayed at {index.Position}; the log is at {head}.");
-            }
-            await Task.Delay(10);
         }
     }
 
