@@ -95,17 +95,16 @@ app.UseRequestLocalization(new RequestLocalizationOptions
     SupportedUICultures = [options.CultureInfo],
     RequestCultureProviders = [],
 });
-// Public renditions only: originals live in {DataDirectory}/originals, which nothing serves.
+// Renditions only: originals live in {DataDirectory}/originals, which nothing serves. Pictures no
+// public content shows go to staff and preview links only (MediaAccess).
 Directory.CreateDirectory(options.MediaDirectory);
+app.UseWhen(http => http.Request.Path.StartsWithSegments("/media"), media => media.Use(MediaAccess.InvokeAsync));
 app.UseStaticFiles(new StaticFileOptions
 {
     RequestPath = "/media",
     FileProvider = new PhysicalFileProvider(options.MediaDirectory),
     // Rendition names carry a hash of their content (r/…): they never change, so readers and caches keep them.
-    OnPrepareResponse = context => context.Context.Response.Headers[HeaderNames.CacheControl] =
-        context.Context.Request.Path.StartsWithSegments("/media/" + RenditionPlan.RenditionsRoot)
-            ? "public, max-age=31536000, immutable"
-            : "public, max-age=86400",
+    OnPrepareResponse = context => context.Context.Response.Headers[HeaderNames.CacheControl] = MediaAccess.CacheControl(context.Context),
 });
 
 app.UseAuthentication();

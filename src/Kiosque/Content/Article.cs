@@ -38,6 +38,9 @@ public class Article
     public string? SeoDescription { get; set; }
 
     public List<ArticleAuthor> Authors { get; set; } = [];
+
+    /// <summary>The pictures the body shows (kept from <see cref="Body"/> by <see cref="ArticlePictures"/>).</summary>
+    public List<ArticlePicture> Pictures { get; set; } = [];
     public List<ArticleTag> Tags { get; set; } = [];
     public List<Correction> Corrections { get; set; } = [];
 }

@@ -45,7 +45,13 @@ public static class DataServices
     /// <summary>Applies pending migrations; run at start and by <c>kiosque migrate</c>.</summary>
     public static async Task MigrateAsync(this KiosqueDb db, CancellationToken cancellationToken = default)
     {
+        var pending = await db.Database.GetPendingMigrationsAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
+        // A table derived from every body: the migration makes it, only C# can read the bodies.
+        if (pending.Any(m => m.EndsWith("_" + nameof(KiosqueDb.ArticlePictures), StringComparison.Ordinal)))
+        {
+            await Content.ArticlePictures.BackfillAsync(db, cancellationToken);
+        }
         if (db.Database.IsSqlite())
         {
             // Settings of the file, not content: nothing here is a write the change log should carry.

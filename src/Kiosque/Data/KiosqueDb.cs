@@ -19,6 +19,7 @@ public abstract class KiosqueDb(DbContextOptions options) : IdentityDbContext<St
     public DbSet<Article> Articles => Set<Article>();
     public DbSet<ArticleAuthor> ArticleAuthors => Set<ArticleAuthor>();
     public DbSet<ArticleTag> ArticleTags => Set<ArticleTag>();
+    public DbSet<ArticlePicture> ArticlePictures => Set<ArticlePicture>();
     public DbSet<Correction> Corrections => Set<Correction>();
     public DbSet<Author> Authors => Set<Author>();
     public DbSet<Section> Sections => Set<Section>();
@@ -42,8 +43,11 @@ public abstract class KiosqueDb(DbContextOptions options) : IdentityDbContext<St
         SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
 
     /// <summary>Every save goes through the change log's door, which logs what it changes in the same transaction.</summary>
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default) =>
-        ChangeRecorder.SaveAsync(this, acceptAllChangesOnSuccess, cancellationToken);
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        await Content.ArticlePictures.SyncAsync(this, cancellationToken);
+        return await ChangeRecorder.SaveAsync(this, acceptAllChangesOnSuccess, cancellationToken);
+    }
 
     /// <summary>The plain save, for <see cref="ChangeRecorder"/> alone (the build refuses it elsewhere).</summary>
     internal Task<int> SaveEntitiesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken) =>
@@ -97,6 +101,14 @@ public abstract class KiosqueDb(DbContextOptions options) : IdentityDbContext<St
             tag.HasKey(t => new { t.ArticleId, t.TagId });
             tag.HasIndex(t => t.TagId);
             tag.HasOne(t => t.Tag).WithMany().HasForeignKey(t => t.TagId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<ArticlePicture>(picture =>
+        {
+            picture.HasKey(p => new { p.ArticleId, p.MediaAssetId });
+            // "Is this picture public?" (MediaAccess) reads by picture. No foreign key to the
+            // picture: a body may name one that was deleted, and that must not stop a save.
+            picture.HasIndex(p => p.MediaAssetId);
+            picture.HasOne<Article>().WithMany(a => a.Pictures).HasForeignKey(p => p.ArticleId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<Correction>(correction =>
         {

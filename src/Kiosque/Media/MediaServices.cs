@@ -16,6 +16,8 @@ public static class MediaServices
         services.AddSingleton<RenditionMaker>();
         services.AddScoped<MediaIngest>();
         services.AddSingleton<RenditionWorker>();
+        services.AddSingleton<PublicPictures>();
+        services.AddSingleton<ChangeLog.IContentChangeHandler>(sp => sp.GetRequiredService<PublicPictures>());
         return services;
     }
 }

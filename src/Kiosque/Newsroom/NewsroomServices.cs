@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Jobs;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -19,6 +20,14 @@ public static class NewsroomServices
 
     /// <summary>The sign-in cookie (the page cache checks it before letting a request skip the cache).</summary>
     public const string SessionCookie = "kiosque.newsroom";
+
+    /// <summary>
+    /// A second cookie of the same session, kept to <c>/media</c>: the session cookie is kept to
+    /// <c>/newsroom</c> (reader pages stay cacheable), so without it a request for the picture of a
+    /// draft could not tell an editor from a reader (<see cref="Media.MediaAccess"/>).
+    /// </summary>
+    public const string MediaScheme = "Kiosque.Media";
+    public const string MediaCookieName = "kiosque.media";
 
     /// <summary>Accounts and tokens: what both the server and <c>kiosque user add</c> need.</summary>
     public static IServiceCollection AddNewsroomAccounts(this IServiceCollection services, IConfiguration configuration)
@@ -74,7 +83,7 @@ public static class NewsroomServices
             ? CookieSecurePolicy.Always
             : CookieSecurePolicy.SameAsRequest;
         services.AddHttpContextAccessor();
-        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddCookie(MediaScheme).AddIdentityCookies();
         services.AddIdentityCore<StaffUser>().AddSignInManager();
         services.ConfigureAll<CookieAuthenticationOptions>(o =>
         {
@@ -95,6 +104,10 @@ public static class NewsroomServices
             // checked against the account on every request, so signing out ends the session itself.
             o.Events.OnSigningIn = SessionValidator.SigningInAsync;
             o.Events.OnValidatePrincipal = SessionValidator.ValidatePrincipalAsync;
+            // The media cookie follows the session: issued and renewed with it, removed with it.
+            o.Events.OnSignedIn = context => context.HttpContext.SignInAsync(MediaScheme, context.Principal!,
+                new AuthenticationProperties(new Dictionary<string, string?>(context.Properties.Items)));
+            o.Events.OnSigningOut = context => context.HttpContext.SignOutAsync(MediaScheme);
             o.Events.OnRedirectToLogin = context =>
             {
                 // Scripts (autosave) get a status they can act on, not a sign-in page.
@@ -113,6 +126,14 @@ public static class NewsroomServices
                 context.Response.ContentType = "text/plain; charset=utf-8";
                 await context.Response.WriteAsync(text["Newsroom.Forbidden"]);
             };
+        });
+        services.Configure<CookieAuthenticationOptions>(MediaScheme, o =>
+        {
+            o.Cookie.Name = MediaCookieName;
+            o.Cookie.Path = "/media";
+            o.ExpireTimeSpan = SessionValidator.AbsoluteLifetime;
+            o.SlidingExpiration = false;
+            o.Events.OnValidatePrincipal = SessionValidator.ValidatePrincipalAsync;
         });
         // SessionValidator ends sessions whose stamp changed at once; this is how often a session
         // that goes on reloads its claims (display name, two-factor) from the account.
@@ -139,5 +160,8 @@ public static class NewsroomServices
 
     public static bool IsScriptRequest(HttpRequest request) =>
         request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase);
-}
 
+    /// <summary>Options for a cookie kept to <c>/media</c>, with the session's security settings.</summary>
+    public static CookieOptions MediaCookie(HttpContext http) =>
+        http.RequestServices.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(MediaScheme).Cookie.Build(http);
+}

@@ -1,6 +1,7 @@
 using Kiosque.ChangeLog;
 using Kiosque.Content;
 using Kiosque.Media;
+using Kiosque.Newsroom;
 using Kiosque.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,7 +64,8 @@ public abstract class RenditionWorkerTests(KiosqueFactory site)
     [Fact]
     public async Task A_medium_whose_original_is_gone_is_given_up_after_three_attempts_and_pages_keep_its_jpeg()
     {
-        using var client = site.Reader();
+        // No published piece shows it yet: only the newsroom may fetch it.
+        using var client = (await site.SignedInAsync(Roles.Editor)).Client;
         // A picture of its own: files are content-addressed, so another test's identical upload would share them.
         var medium = await site.IngestAsync(TestImages.Jpeg(643, 361), new MediaUpload("lost.jpg", "Crédit", "Légende", "Texte"));
         File.Delete(Path.Combine(site.DataDirectory, "originals", medium.OriginalPath!));
@@ -101,7 +103,8 @@ public abstract class BackgroundRenditionTests(KiosqueFactory site)
     [Fact]
     public async Task An_upload_gets_its_renditions_in_the_background()
     {
-        using var client = site.Reader();
+        // No published piece shows it yet: only the newsroom may fetch it.
+        using var client = (await site.SignedInAsync(Roles.Editor)).Client;
         var medium = await site.IngestAsync(TestImages.Jpeg(800, 450), new MediaUpload("fond.jpg", "Crédit", "Légende", "Texte"));
 
         var deadline = DateTime.UtcNow.AddSeconds(60);

@@ -53,7 +53,7 @@ public static class SessionValidator
         if (current is null || stamp is null || current != stamp || signedIn is null || now.UtcTicks - signedIn.Value >= AbsoluteLifetime.Ticks)
         {
             context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+            await context.HttpContext.SignOutAsync(context.Scheme.Name);
             return;
         }
         // Identity's periodic refresh still runs after this check: it reloads the claims (name,

@@ -244,7 +244,11 @@ public static class EditorPages
     /// </summary>
     public static async Task<IResult> Preview(int id, string? jeton, HttpContext http, KiosqueDb db, PreviewLinks previews, SiteFormat format, BodyRenderer renderer, IOptions<KiosqueOptions> options, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
     {
-        if (!previews.IsValid(id, jeton))
+        if (previews.IsValid(id, jeton))
+        {
+            MediaAccess.GrantPreview(http, id, jeton!, previews.ExpiresOf(jeton!));
+        }
+        else
         {
             if (Staff.Of(http.User) is null)
             {

@@ -22,11 +22,17 @@ public sealed class PreviewLinks(IDataProtectionProvider protection, TimeProvide
         return ($"/newsroom/articles/{articleId}/apercu?jeton={Uri.EscapeDataString(token)}", expires);
     }
 
-    public bool IsValid(int articleId, string? token)
+    public bool IsValid(int articleId, string? token) =>
+        Read(token) is var (id, expires) && id == articleId && clock.GetUtcNow().UtcDateTime < expires;
+
+    /// <summary>When a valid token stops working.</summary>
+    public DateTime ExpiresOf(string token) => Read(token)?.Expires ?? DateTime.MinValue;
+
+    private (int ArticleId, DateTime Expires)? Read(string? token)
     {
         if (string.IsNullOrEmpty(token) || token.Length > 1000)
         {
-            return false;
+            return null;
         }
         string payload;
         try
@@ -35,12 +41,14 @@ public sealed class PreviewLinks(IDataProtectionProvider protection, TimeProvide
         }
         catch (CryptographicException)
         {
-            return false;
+            return null;
         }
         var parts = payload.Split('|');
         return parts.Length == 2
-            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id == articleId
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
             && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-            && clock.GetUtcNow().UtcDateTime.Ticks < ticks;
+            && ticks is >= 0 and <= 3155378975999999999
+            ? (id, new DateTime(ticks, DateTimeKind.Utc))
+            : null;
     }
 }

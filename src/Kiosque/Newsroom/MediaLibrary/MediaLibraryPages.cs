@@ -352,37 +352,14 @@ public static class MediaLibraryPages
         return NewsroomPages.Render<MediumView>(new { Chrome = chrome, Model = model }, status);
     }
 
-    /// <summary>
-    /// Articles showing the medium: as hero, or in an image block. The body is JSON text, so the
-    /// database narrows by the block's <c>"mediaId":N</c> and the parsed body confirms.
-    /// </summary>
-    public static async Task<IReadOnlyList<MediaUse>> UsesAsync(KiosqueDb db, int id, CancellationToken cancellationToken)
-    {
-        var needle = $"\"mediaId\":{id.ToString(CultureInfo.InvariantCulture)}";
-        var candidates = await db.Articles.AsNoTracking()
-            .Where(a => a.HeroMediaId == id || a.Body.Contains(needle + ",") || a.Body.Contains(needle + "}"))
+    /// <summary>Articles showing the medium: as hero, or in an image block (<see cref="ArticlePicture"/>).</summary>
+    public static async Task<IReadOnlyList<MediaUse>> UsesAsync(KiosqueDb db, int id, CancellationToken cancellationToken) =>
+        await db.Articles.AsNoTracking()
+            .Where(a => a.HeroMediaId == id || a.Pictures.Any(p => p.MediaAssetId == id))
             .OrderByDescending(a => a.UpdatedAt)
-            .Select(a => new { a.Id, a.Headline, a.Status, a.HeroMediaId, a.Body })
-            .Take(200).ToListAsync(cancellationToken);
-        var uses = new List<MediaUse>();
-        foreach (var a in candidates)
-        {
-            var inBody = false;
-            try
-            {
-                inBody = ArticleBody.Parse(a.Body).Blocks.OfType<ImageBlock>().Any(b => b.MediaId == id);
-            }
-            catch (Exception exception) when (exception is InvalidArticleBodyException or System.Text.Json.JsonException)
-            {
-                // A body that does not parse shows no picture.
-            }
-            if (a.HeroMediaId == id || inBody)
-            {
-                uses.Add(new MediaUse(a.Id, a.Headline, a.Status, a.HeroMediaId == id, inBody));
-            }
-        }
-        return uses;
-    }
+            .Take(200)
+            .Select(a => new MediaUse(a.Id, a.Headline, a.Status, a.HeroMediaId == id, a.Pictures.Any(p => p.MediaAssetId == id)))
+            .ToListAsync(cancellationToken);
 
     /// <summary>
     /// No article shows it and no author page uses it as a photo. An old revision may still name

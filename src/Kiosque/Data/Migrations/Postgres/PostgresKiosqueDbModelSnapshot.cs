@@ -22,6 +22,39 @@ namespace Kiosque.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Kiosque.ChangeLog.ContentChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("After")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Before")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("EntityId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ContentChanges");
+                });
+
             modelBuilder.Entity("Kiosque.Content.Article", b =>
                 {
                     b.Property<int>("Id")
@@ -82,6 +115,7 @@ namespace Kiosque.Data.Migrations.Postgres
                         .HasColumnType("character varying(1000)");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
@@ -125,6 +159,21 @@ namespace Kiosque.Data.Migrations.Postgres
                     b.HasIndex("AuthorId");
 
                     b.ToTable("ArticleAuthors");
+                });
+
+            modelBuilder.Entity("Kiosque.Content.ArticlePicture", b =>
+                {
+                    b.Property<int>("ArticleId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MediaAssetId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ArticleId", "MediaAssetId");
+
+                    b.HasIndex("MediaAssetId");
+
+                    b.ToTable("ArticlePictures");
                 });
 
             modelBuilder.Entity("Kiosque.Content.ArticleRevision", b =>
@@ -218,39 +267,6 @@ namespace Kiosque.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("Authors");
-                });
-
-            modelBuilder.Entity("Kiosque.Content.ContentChange", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("After")
-                        .HasColumnType("text");
-
-                    b.Property<DateTime>("At")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Before")
-                        .HasColumnType("text");
-
-                    b.Property<bool>("Deleted")
-                        .HasColumnType("boolean");
-
-                    b.Property<int>("EntityId")
-                        .HasColumnType("integer");
-
-                    b.Property<string>("Scope")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("ContentChanges");
                 });
 
             modelBuilder.Entity("Kiosque.Content.Correction", b =>
@@ -791,6 +807,15 @@ namespace Kiosque.Data.Migrations.Postgres
                     b.Navigation("Author");
                 });
 
+            modelBuilder.Entity("Kiosque.Content.ArticlePicture", b =>
+                {
+                    b.HasOne("Kiosque.Content.Article", null)
+                        .WithMany("Pictures")
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Kiosque.Content.ArticleRevision", b =>
                 {
                     b.HasOne("Kiosque.Content.Article", null)
@@ -903,6 +928,8 @@ namespace Kiosque.Data.Migrations.Postgres
                     b.Navigation("Authors");
 
                     b.Navigation("Corrections");
+
+                    b.Navigation("Pictures");
 
                     b.Navigation("Tags");
                 });

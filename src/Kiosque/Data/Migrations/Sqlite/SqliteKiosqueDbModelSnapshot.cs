@@ -17,6 +17,37 @@ namespace Kiosque.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Kiosque.ChangeLog.ContentChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("After")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Before")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EntityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ContentChanges");
+                });
+
             modelBuilder.Entity("Kiosque.Content.Article", b =>
                 {
                     b.Property<int>("Id")
@@ -75,6 +106,7 @@ namespace Kiosque.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
@@ -118,6 +150,21 @@ namespace Kiosque.Data.Migrations.Sqlite
                     b.HasIndex("AuthorId");
 
                     b.ToTable("ArticleAuthors");
+                });
+
+            modelBuilder.Entity("Kiosque.Content.ArticlePicture", b =>
+                {
+                    b.Property<int>("ArticleId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MediaAssetId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ArticleId", "MediaAssetId");
+
+                    b.HasIndex("MediaAssetId");
+
+                    b.ToTable("ArticlePictures");
                 });
 
             modelBuilder.Entity("Kiosque.Content.ArticleRevision", b =>
@@ -207,37 +254,6 @@ namespace Kiosque.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Authors");
-                });
-
-            modelBuilder.Entity("Kiosque.Content.ContentChange", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("After")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("At")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Before")
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("Deleted")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("EntityId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Scope")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("ContentChanges");
                 });
 
             modelBuilder.Entity("Kiosque.Content.Correction", b =>
@@ -760,6 +776,15 @@ namespace Kiosque.Data.Migrations.Sqlite
                     b.Navigation("Author");
                 });
 
+            modelBuilder.Entity("Kiosque.Content.ArticlePicture", b =>
+                {
+                    b.HasOne("Kiosque.Content.Article", null)
+                        .WithMany("Pictures")
+                        .HasForeignKey("ArticleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Kiosque.Content.ArticleRevision", b =>
                 {
                     b.HasOne("Kiosque.Content.Article", null)
@@ -872,6 +897,8 @@ namespace Kiosque.Data.Migrations.Sqlite
                     b.Navigation("Authors");
 
                     b.Navigation("Corrections");
+
+                    b.Navigation("Pictures");
 
                     b.Navigation("Tags");
                 });
