@@ -72,7 +72,7 @@ public abstract class ArticlePageTests(KiosqueFactory site)
         Assert.Matches(@"^\d{1,2}(er)? [a-zéû]+ \d{4}$", published.Text());
         Assert.Contains("Mis à jour le", main.QuerySelector(".updated").Text());
 
-        // Share links at the top and the bottom, plain links to each network.
+        // Share links at the top (one compact line) and the bottom (with the address to copy), plain links to each network.
         var shares = main.QuerySelectorAll("nav.share");
         Assert.Equal(2, shares.Length);
         foreach (var share in shares)
@@ -84,14 +84,15 @@ public abstract class ArticlePageTests(KiosqueFactory site)
             Assert.Contains(hrefs, h => h.StartsWith("https://wa.me/", StringComparison.Ordinal));
             Assert.Contains(hrefs, h => h.StartsWith("/partager/mastodon?url=https%3A%2F%2Fjournal.test%2Farticle%2F", StringComparison.Ordinal));
             Assert.Contains(hrefs, h => h.StartsWith("mailto:", StringComparison.Ordinal));
-
-            // "Copy link" without script: the canonical address in a labelled read-only field.
-            var field = share.QuerySelector(".share-copy input")!;
-            Assert.Equal($"https://journal.test/article/{article.Slug}", field.GetAttribute("value"));
-            Assert.True(field.HasAttribute("readonly"));
-            Assert.Equal("Lien à copier", share.QuerySelector($".share-copy label[for='{field.Id}']").Text());
         }
-        Assert.Equal(2, shares.Select(s => s.QuerySelector(".share-copy input")!.Id).Distinct().Count());
+        Assert.True(shares[0].ClassList.Contains("share-compact"));
+        Assert.Null(shares[0].QuerySelector(".share-copy"));
+
+        // "Copy link" without script: the canonical address in a labelled read-only field, at the end.
+        var field = shares[1].QuerySelector(".share-copy input")!;
+        Assert.Equal($"https://journal.test/article/{article.Slug}", field.GetAttribute("value"));
+        Assert.True(field.HasAttribute("readonly"));
+        Assert.Equal("Lien à copier", shares[1].QuerySelector($".share-copy label[for='{field.Id}']").Text());
 
         var hero = main.QuerySelector("figure.hero")!;
         Assert.Equal("1600", hero.QuerySelector("img")!.GetAttribute("width"));
