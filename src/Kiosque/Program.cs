@@ -87,8 +87,9 @@ if (!app.Environment.IsDevelopment())
 // Outside the page cache, which stores and sends its own Brotli and gzip copies (the compressor
 // leaves responses that already have a Content-Encoding alone); never the newsroom's pages.
 app.UseWhen(http => !PageCacheSettings.IsNeverCached(http.Request.Path), reader => reader.UseResponseCompression());
-// The content API's CORS for reads, before the page cache so that stored answers get it too.
-app.UseWhen(ApiCors.Applies, api => api.Use(ApiCors.InvokeAsync));
+// The content API's CORS for reads and the tags of its compressed copies, before the page cache so
+// that stored answers get them too.
+app.UseWhen(ApiCors.Applies, api => api.Use(ApiCors.InvokeAsync).Use(ApiValidators.TagEncodedCopies));
 app.UseRouting();
 // Right after routing (it reads the endpoint's cache policy): a cached page is answered before
 // any other middleware runs; a miss goes on through them to the endpoint.

@@ -35,6 +35,40 @@ public static class ApiValidators
         return TypedResults.Bytes(body, "application/json; charset=utf-8");
     }
 
+    /// <summary>
+    /// Each content coding is a representation of its own (RFC 9110), so a body that response
+    /// compression sends as Brotli or gzip gets the tag the page cache gives such a copy
+    /// (<c>"hash-br"</c>, <c>"hash-gz"</c>). Covers what the compressor squeezes on its way out:
+    /// answers the page cache does not store, and those it stores uncompressed (under 1 KB).
+    /// </summary>
+    public static Task TagEncodedCopies(HttpContext http, RequestDelegate next)
+    {
+        // The copies of one content are interchangeable for revalidation: a client holding the
+        // Brotli copy's tag gets its 304 even when the answer would now be sent another way.
+        var ifNoneMatch = http.Request.Headers.IfNoneMatch.ToString();
+        if (ifNoneMatch.Contains("-br\"", StringComparison.Ordinal) || ifNoneMatch.Contains("-gz\"", StringComparison.Ordinal))
+        {
+            var tags = ifNoneMatch.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(t => t.StartsWith("W/", StringComparison.Ordinal) ? t[2..] : t)
+                .Select(t => t.EndsWith("-br\"", StringComparison.Ordinal) || t.EndsWith("-gz\"", StringComparison.Ordinal) ? t[..^4] + "\"" : t)
+                .SelectMany(t => t.Length < 2 ? [t] : new[] { t, t[..^1] + "-br\"", t[..^1] + "-gz\"" })
+                .Distinct();
+            http.Request.Headers.IfNoneMatch = string.Join(", ", tags);
+        }
+        http.Response.OnStarting(static state =>
+        {
+            var headers = ((HttpContext)state).Response.Headers;
+            var coding = headers.ContentEncoding.ToString();
+            var etag = headers.ETag.ToString();
+            if (coding is "br" or "gzip" && etag.Length > 2 && !etag.EndsWith("-br\"", StringComparison.Ordinal) && !etag.EndsWith("-gz\"", StringComparison.Ordinal))
+            {
+                headers.ETag = string.Concat(etag.AsSpan(0, etag.Length - 1), coding == "br" ? "-br\"" : "-gz\"");
+            }
+            return Task.CompletedTask;
+        }, http);
+        return next(http);
+    }
+
     /// <summary>Weak comparison, as RFC 9110 asks for <c>If-None-Match</c>; a compressed copy's tag (<c>-br</c>, <c>-gz</c>) names the same content.</summary>
     private static bool Matches(Microsoft.Extensions.Primitives.StringValues ifNoneMatch, string etag)
     {

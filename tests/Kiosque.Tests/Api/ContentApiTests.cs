@@ -165,6 +165,23 @@ public abstract class ContentApiTests(KiosqueFactory site)
             Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
             Assert.Equal("*", string.Join(",", notModified.Headers.GetValues("Access-Control-Allow-Origin")));
         }
+        // A compressed copy is a representation of its own, with a tag of its own that still revalidates.
+        await site.WaitForSearchIndexAsync();
+        foreach (var url in new[] { "/api/v1/search?q=valid%C3%A9", $"/api/v1/articles?section={section.Slug}" })
+        {
+            using var plain = await reader.GetAsync(url);
+            using var brotli = new HttpRequestMessage(HttpMethod.Get, url);
+            brotli.Headers.AcceptEncoding.ParseAdd("br");
+            using var compressed = await reader.SendAsync(brotli);
+            Assert.Equal("br", string.Join(",", compressed.Content.Headers.ContentEncoding));
+            Assert.Equal(plain.Headers.ETag!.Tag.TrimEnd('"') + "-br\"", compressed.Headers.ETag?.Tag);
+            using var revalidate = new HttpRequestMessage(HttpMethod.Get, url);
+            revalidate.Headers.AcceptEncoding.ParseAdd("br");
+            revalidate.Headers.IfNoneMatch.Add(compressed.Headers.ETag!);
+            using var notModified = await reader.SendAsync(revalidate);
+            Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        }
+
         using var cached = await reader.GetAsync($"/api/v1/articles?section={section.Slug}");
         Assert.True(cached.Headers.CacheControl?.Public, "lists are public and cacheable");
 
