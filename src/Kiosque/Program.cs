@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Kiosque;
+using Kiosque.Api;
 using Kiosque.Caching;
 using Kiosque.ChangeLog;
 using Kiosque.Cli;
@@ -20,6 +21,7 @@ using Microsoft.AspNetCore.StaticAssets.Infrastructure;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Scalar.AspNetCore;
 
 args = KiosqueCli.Normalize(args);
 if (KiosqueCli.IsVerb(args))
@@ -54,6 +56,8 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<RenditionWorker>()
 // The JSON API too: French text as UTF-8, not \u00e9 escapes.
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All));
 builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndexer>());
+// The content API's description (OpenAPI 3.1), from the handlers' typed results: /api/v1 only.
+builder.Services.AddOpenApi(ContentApi.DocumentName, ContentApi.Describe);
 // Pages the page cache does not store (search, 404) are compressed as they are sent. Over HTTPS too:
 // reader pages hold no secret for BREACH to guess (the site sets no cookie and embeds no token);
 // the newsroom, which does, is left out below.
@@ -83,10 +87,16 @@ if (!app.Environment.IsDevelopment())
 // Outside the page cache, which stores and sends its own Brotli and gzip copies (the compressor
 // leaves responses that already have a Content-Encoding alone); never the newsroom's pages.
 app.UseWhen(http => !PageCacheSettings.IsNeverCached(http.Request.Path), reader => reader.UseResponseCompression());
+// The content API's CORS for reads and the tags of its compressed copies, before the page cache so
+// that stored answers get them too.
+app.UseWhen(ApiCors.Applies, api => api.Use(ApiCors.InvokeAsync).Use(ApiValidators.TagEncodedCopies));
 app.UseRouting();
 // Right after routing (it reads the endpoint's cache policy): a cached page is answered before
 // any other middleware runs; a miss goes on through them to the endpoint.
 app.UsePageCache();
+// Problem details for the content API's errors that routing and binding answer with an empty body
+// (405, page=abc); inside the page cache, which would otherwise send that empty body as it is.
+app.UseWhen(ApiCors.Applies, api => api.UseStatusCodePages());
 // The site speaks one language, chosen by the operator (Kiosque:Culture), whatever the browser asks.
 app.UseRequestLocalization(new RequestLocalizationOptions
 {
@@ -231,6 +241,21 @@ newsroom.MapGet("/journal", TeamPages.AuditLog).RequireAuthorization(NewsroomSer
 // Search: the page and its public JSON twin (not page-cached: every query differs)
 app.MapGet("/recherche", SearchPage.Get);
 app.MapGet("/api/recherche", SearchPage.Api);
+
+// Content API (docs/api.md): public, read-only JSON in one envelope; lists and articles go through
+// the page cache like the pages that show them; every answer has a strong ETag (ApiValidators).
+var api = app.MapGroup("/api/v1").AddEndpointFilter(ApiValidators.ETag);
+api.MapGet("/articles", ContentApi.Articles).CachePage(ContentApi.ArticleKeys).WithSummary("Published articles, newest first");
+api.MapGet("/articles/{slug}", ContentApi.Article).CachePage().WithSummary("One published article, with its blocks and their HTML");
+api.MapGet("/sections", ContentApi.Sections).CachePage(ApiPaging.PageKeys).WithSummary("Sections, in the navigation's order");
+api.MapGet("/tags", ContentApi.Tags).CachePage(ApiPaging.PageKeys).WithSummary("Tags of published articles");
+api.MapGet("/authors", ContentApi.Authors).CachePage(ApiPaging.PageKeys).WithSummary("Authors of published articles");
+api.MapGet("/search", ContentApi.Search).WithSummary("Search published articles");
+api.MapGet("/changes", ChangesApi.Changes).WithSummary("Every public change, in order, from a cursor");
+api.Map("/{**path}", ApiProblems.Unknown).ExcludeFromDescription();
+app.MapOpenApi(ContentApi.DocumentPath);
+// Its interactive reference, with the script served by the app itself (no other host is asked).
+app.MapScalarApiReference("/api/docs", o => o.WithTitle("Kiosque content API").WithOpenApiRoutePattern(ContentApi.DocumentPath).DisableDefaultFonts().DisableTelemetry());
 
 // Only its permanent redirects are stored; 404s never are.
 app.MapFallback(SitePages.NotFoundAsync).CachePage();
