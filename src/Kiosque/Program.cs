@@ -51,6 +51,10 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeFeed>());
 builder.Services.AddNewsroom(builder.Configuration, builder.Environment);
 builder.Services.AddTrustedProxies();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RenditionWorker>());
+// Live pages (« En direct »): entry markup, and the streams fed by the change log on every node.
+builder.Services.AddSingleton<LiveEntries>();
+builder.Services.AddSingleton<LiveBroadcast>();
+builder.Services.AddSingleton<IContentChangeHandler>(sp => sp.GetRequiredService<LiveBroadcast>());
 // The JSON API too: French text as UTF-8, not \u00e9 escapes.
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All));
 builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndexer>());
@@ -127,6 +131,10 @@ app.MapGet("/rubrique/{slug}", ListPages.Section).CachePage("page");
 app.MapGet("/theme/{slug}", ListPages.Tag).CachePage("page");
 app.MapGet("/auteur/{slug}", ListPages.Author).CachePage("page");
 app.MapGet("/partager/mastodon", ShareMastodon.Get);
+// Live pages: the page (cached, tagged with its article), its event stream and the polling fragment (docs/live.md).
+app.MapGet("/direct/{slug}", LivePage.Get).CachePage("avant");
+app.MapGet("/direct/{slug}/events", LivePage.Events);
+app.MapGet("/direct/{slug}/depuis/{id:int}", LivePage.Since);
 
 // Feeds: RSS 2.0, Atom and JSON Feed beside each list (docs/syndication.md lists them all)
 app.MapGet("/rss.xml", (HttpContext http, KiosqueDb db) => FeedPages.Site(http, db, FeedFormat.Rss)).CachePage();

@@ -18,6 +18,9 @@ public sealed class SiteFormat(IOptions<KiosqueOptions> options)
 
     public static string ArticlePath(string slug) => "/article/" + slug;
 
+    /// <summary>A live page's one address (its <c>/article/</c> address redirects here).</summary>
+    public static string LivePath(string slug) => "/direct/" + slug;
+
     public static string SectionPath(string slug) => "/rubrique/" + slug;
 
     public static string TagPath(string slug) => "/theme/" + slug;
