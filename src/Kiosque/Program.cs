@@ -226,6 +226,22 @@ app.MapGroup("/newsroom").DisableAntiforgery()
     .AddEndpointFilter(ChangeFeedFilters.WaitForOwnChanges)
     .MapPost("/medias", MediaLibraryPages.Upload)
     .WithMetadata(new RequestSizeLimitAttribute(MediaUploadForm.RequestLimit(mediaLimits)));
+// A live entry comes with its photo in one form, read the same way.
+app.MapGroup("/newsroom").DisableAntiforgery()
+    .RequireAuthorization(NewsroomServices.StaffPolicy)
+    .AddEndpointFilter(NewsroomPages.SecurityHeaders)
+    .AddEndpointFilter(NewsroomPages.RequireTwoFactorWhenMandatory)
+    .AddEndpointFilter(ChangeFeedFilters.WaitForOwnChanges)
+    .MapPost("/direct/{id:int}/entrees", LiveConsolePages.Post)
+    .WithMetadata(new RequestSizeLimitAttribute(MediaUploadForm.RequestLimit(mediaLimits)));
+// Live console (« En direct »): every staff member posts; changing others' entries and ending a coverage is for editors.
+newsroom.MapGet("/direct", LiveConsolePages.List);
+newsroom.MapPost("/direct", LiveConsolePages.Create);
+newsroom.MapGet("/direct/{id:int}", LiveConsolePages.Get);
+newsroom.MapPost("/direct/{id:int}/entrees/{entryId:int}", LiveConsolePages.Edit);
+newsroom.MapPost("/direct/{id:int}/entrees/{entryId:int}/epingler", LiveConsolePages.Pin);
+newsroom.MapPost("/direct/{id:int}/entrees/{entryId:int}/supprimer", LiveConsolePages.Delete);
+newsroom.MapPost("/direct/{id:int}/terminer", LiveConsolePages.End).RequireAuthorization(NewsroomServices.EditorPolicy);
 newsroom.MapGet("/compte", AccountPages.Get);
 newsroom.MapPost("/compte/mot-de-passe", AccountPages.PostPassword);
 newsroom.MapPost("/compte/2fa", AccountPages.PostTwoFactor);
