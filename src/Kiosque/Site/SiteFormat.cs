@@ -21,6 +21,9 @@ public sealed class SiteFormat(IOptions<KiosqueOptions> options)
     /// <summary>A live page's one address (its <c>/article/</c> address redirects here).</summary>
     public static string LivePath(string slug) => "/direct/" + slug;
 
+    /// <summary>An article's address, or its live page's.</summary>
+    public static string ItemPath(string slug, Content.Coverage coverage) => coverage == Content.Coverage.None ? ArticlePath(slug) : LivePath(slug);
+
     public static string SectionPath(string slug) => "/rubrique/" + slug;
 
     public static string TagPath(string slug) => "/theme/" + slug;

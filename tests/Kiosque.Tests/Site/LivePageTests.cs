@@ -97,6 +97,42 @@ public abstract class LivePageTests(KiosqueFactory site)
     }
 
     [Fact]
+    public async Task Lists_and_sitemaps_lead_to_the_live_page_with_its_badge_while_it_is_live_and_its_script_is_served()
+    {
+        var page = await LivePageAsync();
+        var section = await site.WithDbAsync(db => db.Articles.Where(a => a.Id == page.Id).Select(a => a.Section.Slug).SingleAsync());
+        using var reader = site.Reader();
+        var list = await reader.GetDocumentAsync($"/rubrique/{section}");
+        var card = list.QuerySelector(".card")!;
+        Assert.Equal("En direct", card.QuerySelector(".live-badge").Text());
+        Assert.Equal($"/direct/{page.Slug}", card.QuerySelector(".card-headline a")!.GetAttribute("href"));
+        using (var news = await reader.GetAsync(Kiosque.Feeds.Sitemaps.NewsPath, TestContext.Current.CancellationToken))
+        {
+            Assert.Contains($"/direct/{page.Slug}</loc>", await news.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        }
+        var live = await reader.GetDocumentAsync($"/direct/{page.Slug}");
+        var script = live.QuerySelector("script[src]")!.GetAttribute("src")!;
+        using (var js = await reader.GetAsync(script, TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, js.StatusCode);
+            Assert.Contains("EventSource", await js.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        }
+
+        await site.WithDbAsync(async db =>
+        {
+            var article = await db.Articles.SingleAsync(a => a.Id == page.Id);
+            article.Coverage = Coverage.Ended;
+            article.CoverageEndedAt = DateTime.UtcNow;
+            await db.SaveChangesAsync();
+        });
+        list = await reader.GetDocumentAsync($"/rubrique/{section}");
+        Assert.Null(list.QuerySelector(".card .live-badge"));
+        live = await reader.GetDocumentAsync($"/direct/{page.Slug}");
+        Assert.Equal("Direct terminé", live.QuerySelector(".live-badge").Text());
+        Assert.Null(live.QuerySelector("script[src]"));
+    }
+
+    [Fact]
     public async Task A_new_entry_evicts_the_cached_page_and_older_entries_are_paginated()
     {
         var page = await LivePageAsync();
