@@ -135,6 +135,7 @@ app.MapGet("/partager/mastodon", ShareMastodon.Get);
 app.MapGet("/direct/{slug}", LivePage.Get).CachePage("avant");
 app.MapGet("/direct/{slug}/events", LivePage.Events);
 app.MapGet("/direct/{slug}/depuis/{id:int}", LivePage.Since);
+app.MapGet("/direct/{slug}/atom.xml", LivePage.Feed).CachePage();
 
 // Feeds: RSS 2.0, Atom and JSON Feed beside each list (docs/syndication.md lists them all)
 app.MapGet("/rss.xml", (HttpContext http, KiosqueDb db) => FeedPages.Site(http, db, FeedFormat.Rss)).CachePage();

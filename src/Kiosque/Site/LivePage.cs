@@ -145,7 +145,8 @@ public static class LivePage
             JsonLd = StructuredData.LiveBlogPosting(view, description, origin, format, options.Value, article.CoverageStartedAt ?? article.PublishedAt, article.Coverage == Coverage.Ended ? article.CoverageEndedAt : null,
                 page.Where(e => e.DeletedAt is null).Take(10).Select(e => (e.Id, e.PostedAt, e.Title, Text: BodyRenderer.ToPlainText(LiveEntries.Parse(e.Body)))).ToList()),
             Breadcrumbs = [new(options.Value.SiteName, origin + "/"), new(article.Section.Name, format.Absolute(http.Request, SiteFormat.SectionPath(article.Section.Slug))), new(article.Headline, url)],
-            Feeds = FeedLinks.For(article.Section.Name, SiteFormat.SectionPath(article.Section.Slug), origin, text),
+            Feeds = [new FeedLink(text["Feed.LinkTitle", article.Headline, FeedPaths.DisplayName(FeedFormat.Atom)], format.Absolute(http.Request, FeedPaths.For(path, FeedFormat.Atom)), FeedPaths.ContentType(FeedFormat.Atom), FeedPaths.DisplayName(FeedFormat.Atom)),
+                .. FeedLinks.For(article.Section.Name, SiteFormat.SectionPath(article.Section.Slug), origin, text)],
             NextUrl = live.OlderUrl is null ? null : format.Absolute(http.Request, live.OlderUrl),
         };
         var chrome = new Chrome(meta, await db.NavSectionsAsync(http, cancellationToken), article.Section.Slug);
@@ -274,6 +275,62 @@ public static class LivePage
         http.Response.Headers.CacheControl = "public, max-age=2";
         return Results.Content(html.ToString(), "text/html; charset=utf-8");
     }
+
+    /// <summary>
+    /// GET /direct/{slug}/atom.xml: the page's newest entries as an Atom feed (a deleted entry
+    /// stays, saying so), cached and evicted with the page.
+    /// </summary>
+    public static async Task<IResult> Feed(string slug, HttpContext http, KiosqueDb db, SiteFormat format, BodyRenderer renderer, IOptions<KiosqueOptions> options, IStringLocalizer<SharedResource> text, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var article = await db.Published().Where(a => a.Slug == slug && a.Coverage != Coverage.None)
+            .Select(a => new { a.Id, a.Slug, a.Headline, a.Standfirst, a.UpdatedAt, Section = new NavSection(a.Section.Slug, a.Section.Name) })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (article is null)
+        {
+            return await SitePages.NotFoundAsync(http, db, format, options, cancellationToken);
+        }
+        var entries = await LiveEntries.Views(db.LiveEntries.AsNoTracking().Where(e => e.ArticleId == article.Id).OrderByDescending(e => e.Id).Take(FeedSize)).ToListAsync(cancellationToken);
+        var refs = await LiveEntries.ReferencesAsync(db, entries, cancellationToken);
+        http.CacheTags().Article(article.Id).Articles(refs.Articles.Count == 0 ? [] : entries.SelectMany(e => LiveEntries.Parse(e.Body).Blocks.OfType<ReadAlsoBlock>().Select(b => b.ArticleId)));
+        foreach (var mediaId in refs.Media.Keys)
+        {
+            http.CacheTags().Media(mediaId);
+        }
+        var pageUrl = format.Absolute(http.Request, LivePath(article.Slug));
+        var host = new Uri(pageUrl).Host;
+        var feedEntries = entries.Select(e =>
+        {
+            var url = pageUrl + "#" + LiveEntries.Anchor(e.Id);
+            string html;
+            if (e.DeletedAt is DateTime deleted)
+            {
+                html = "<p>" + Html.Encode(text["Live.Deleted", format.Time(deleted)]) + "</p>"
+                    + (string.IsNullOrWhiteSpace(e.DeletionNote) ? "" : "<p>" + Html.Encode(e.DeletionNote) + "</p>");
+            }
+            else
+            {
+                html = renderer.ToHtml(LiveEntries.Parse(e.Body), refs, new Uri(url))
+                    + (string.IsNullOrWhiteSpace(e.CorrectionNote) ? "" : "<p>" + Html.Encode(text["Live.Correction", e.CorrectionNote]) + "</p>");
+            }
+            var title = e.DeletedAt is not null ? text["Live.Deleted", format.Time(e.DeletedAt.Value)].Value
+                : string.IsNullOrWhiteSpace(e.Title) ? Excerpt(LiveEntries.Parse(e.Body)) : e.Title;
+            var updated = new[] { e.PostedAt, e.EditedAt ?? e.PostedAt, e.DeletedAt ?? e.PostedAt }.Max();
+            return new FeedEntry(e.Id, url, title, "", e.PostedAt, updated, e.PostedAt, article.Section, null,
+                e.AuthorSlug is null ? [] : [new AuthorRef(e.AuthorSlug, e.AuthorName)], [], html,
+                string.Create(CultureInfo.InvariantCulture, $"tag:{host},{e.PostedAt:yyyy-MM-dd}:live-entry:{e.Id}"));
+        }).ToList();
+        var document = new FeedDocument(article.Headline, article.Standfirst, pageUrl,
+            format.Absolute(http.Request, FeedPaths.For(LivePath(article.Slug), FeedFormat.Atom)), format.Absolute(http.Request, ""),
+            format.Culture.TwoLetterISOLanguageName, feedEntries.Count == 0 ? article.UpdatedAt : feedEntries.Max(e => e.UpdatedAt), null, feedEntries);
+        return Results.Bytes(FeedWriters.Atom(document, format), FeedPaths.ContentType(FeedFormat.Atom) + "; charset=utf-8");
+    }
+
+    private const int FeedSize = 50;
+
+    // Accented text stays readable, as in every other feed.
+    private static readonly System.Text.Encodings.Web.HtmlEncoder Html = System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+
+    private static string LivePath(string slug) => SiteFormat.LivePath(slug);
 
     private static string Excerpt(ArticleBody body)
     {

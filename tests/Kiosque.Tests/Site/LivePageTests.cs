@@ -191,6 +191,35 @@ public abstract class LivePageTests(KiosqueFactory site)
     }
 
     [Fact]
+    public async Task The_Atom_feed_carries_the_entries_with_ids_of_their_own_and_deletions_said()
+    {
+        var page = await LivePageAsync();
+        var kept = Entry(page, "Le cortège arrive <b>place centrale</b>.", 20, title: "Arrivée");
+        var removed = Entry(page, "Une erreur.", 10);
+        await AddAsync(kept, removed);
+        await UpdateAsync(removed.Id, e =>
+        {
+            e.DeletedAt = DateTime.UtcNow;
+            e.DeletionNote = "Publiée par erreur.";
+        });
+        using var reader = site.Reader();
+        var html = await reader.GetDocumentAsync($"/direct/{page.Slug}");
+        var feedUrl = html.QuerySelectorAll("link[rel=alternate][type='application/atom+xml']").Select(l => l.GetAttribute("href")!)
+            .Single(href => href.EndsWith($"/direct/{page.Slug}/atom.xml", StringComparison.Ordinal));
+        using var response = await reader.GetAsync(feedUrl, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var xml = System.Xml.XmlReader.Create(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
+        var feed = System.ServiceModel.Syndication.SyndicationFeed.Load(xml);
+        var items = feed.Items.ToList();
+        Assert.Equal(2, items.Count);
+        Assert.Contains($":live-entry:{removed.Id}", items[0].Id, StringComparison.Ordinal);
+        Assert.Contains("Publiée par erreur.", ((System.ServiceModel.Syndication.TextSyndicationContent)items[0].Content).Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Une erreur.", ((System.ServiceModel.Syndication.TextSyndicationContent)items[0].Content).Text, StringComparison.Ordinal);
+        Assert.Equal("Arrivée", items[1].Title.Text);
+        Assert.EndsWith($"#entree-{kept.Id}", items[1].Links[0].Uri.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_update_fragment_returns_only_newer_entries_and_is_shared_by_caches_for_two_seconds()
     {
         var page = await LivePageAsync();
