@@ -184,25 +184,40 @@ public static class LivePage
         }
         long? last = long.TryParse(lastHeader, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
 
+        // Subscribed before the replay is read, so nothing falls between the two.
+        var subscriber = stream.Subscribe(article.Id);
+        List<LiveEvent> missed;
+        try
+        {
+            missed = last is long since ? await LiveBroadcast.ReplayAsync(db, markup, article.Id, since, cancellationToken) : [];
+        }
+        catch
+        {
+            stream.Unsubscribe(subscriber);
+            throw;
+        }
+        if (article.Coverage == Coverage.Ended && missed.Count == 0)
+        {
+            // Nothing more will come: 204 is what tells EventSource to stop reconnecting.
+            stream.Unsubscribe(subscriber);
+            http.Response.StatusCode = StatusCodes.Status204NoContent;
+            http.Response.Headers.CacheControl = "no-store";
+            return;
+        }
         http.Response.ContentType = "text/event-stream; charset=utf-8";
         http.Response.Headers.CacheControl = "no-store";
         // nginx would otherwise hold events back in its buffer.
         http.Response.Headers["X-Accel-Buffering"] = "no";
         http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
 
-        // Subscribed before the replay is read, so nothing falls between the two.
-        var subscriber = stream.Subscribe(article.Id);
         try
         {
             await http.Response.WriteAsync("retry: 3000\n\n", cancellationToken);
             var sent = last ?? 0;
-            if (last is long from)
+            foreach (var replayed in missed)
             {
-                foreach (var missed in await LiveBroadcast.ReplayAsync(db, markup, article.Id, from, cancellationToken))
-                {
-                    await http.Response.WriteAsync(missed.ToWire(), cancellationToken);
-                    sent = Math.Max(sent, missed.Id);
-                }
+                await http.Response.WriteAsync(replayed.ToWire(), cancellationToken);
+                sent = Math.Max(sent, replayed.Id);
             }
             if (article.Coverage == Coverage.Ended)
             {

@@ -130,6 +130,9 @@ public abstract class LivePageTests(KiosqueFactory site)
         live = await reader.GetDocumentAsync($"/direct/{page.Slug}");
         Assert.Equal("Direct terminé", live.QuerySelector(".live-badge").Text());
         Assert.Null(live.QuerySelector("script[src]"));
+        // An ended page's stream tells browsers to stop reconnecting.
+        using var stream = await reader.GetAsync($"/direct/{page.Slug}/events", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NoContent, stream.StatusCode);
     }
 
     [Fact]
