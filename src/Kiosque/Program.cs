@@ -53,6 +53,10 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeFeed>());
 builder.Services.AddNewsroom(builder.Configuration, builder.Environment);
 builder.Services.AddTrustedProxies();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RenditionWorker>());
+// Live pages (« En direct »): entry markup, and the streams fed by the change log on every node.
+builder.Services.AddSingleton<LiveEntries>();
+builder.Services.AddSingleton<LiveBroadcast>();
+builder.Services.AddSingleton<IContentChangeHandler>(sp => sp.GetRequiredService<LiveBroadcast>());
 // The JSON API too: French text as UTF-8, not \u00e9 escapes.
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All));
 builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndexer>());
@@ -137,6 +141,11 @@ app.MapGet("/rubrique/{slug}", ListPages.Section).CachePage("page");
 app.MapGet("/theme/{slug}", ListPages.Tag).CachePage("page");
 app.MapGet("/auteur/{slug}", ListPages.Author).CachePage("page");
 app.MapGet("/partager/mastodon", ShareMastodon.Get);
+// Live pages: the page (cached, tagged with its article), its event stream and the polling fragment (docs/live.md).
+app.MapGet("/direct/{slug}", LivePage.Get).CachePage("avant");
+app.MapGet("/direct/{slug}/events", LivePage.Events);
+app.MapGet("/direct/{slug}/depuis/{id:int}", LivePage.Since);
+app.MapGet("/direct/{slug}/atom.xml", LivePage.Feed).CachePage();
 
 // Feeds: RSS 2.0, Atom and JSON Feed beside each list (docs/syndication.md lists them all)
 app.MapGet("/rss.xml", (HttpContext http, KiosqueDb db) => FeedPages.Site(http, db, FeedFormat.Rss)).CachePage();
@@ -228,6 +237,22 @@ app.MapGroup("/newsroom").DisableAntiforgery()
     .AddEndpointFilter(ChangeFeedFilters.WaitForOwnChanges)
     .MapPost("/medias", MediaLibraryPages.Upload)
     .WithMetadata(new RequestSizeLimitAttribute(MediaUploadForm.RequestLimit(mediaLimits)));
+// A live entry comes with its photo in one form, read the same way.
+app.MapGroup("/newsroom").DisableAntiforgery()
+    .RequireAuthorization(NewsroomServices.StaffPolicy)
+    .AddEndpointFilter(NewsroomPages.SecurityHeaders)
+    .AddEndpointFilter(NewsroomPages.RequireTwoFactorWhenMandatory)
+    .AddEndpointFilter(ChangeFeedFilters.WaitForOwnChanges)
+    .MapPost("/direct/{id:int}/entrees", LiveConsolePages.Post)
+    .WithMetadata(new RequestSizeLimitAttribute(MediaUploadForm.RequestLimit(mediaLimits)));
+// Live console (« En direct »): every staff member posts; changing others' entries and ending a coverage is for editors.
+newsroom.MapGet("/direct", LiveConsolePages.List);
+newsroom.MapPost("/direct", LiveConsolePages.Create);
+newsroom.MapGet("/direct/{id:int}", LiveConsolePages.Get);
+newsroom.MapPost("/direct/{id:int}/entrees/{entryId:int}", LiveConsolePages.Edit);
+newsroom.MapPost("/direct/{id:int}/entrees/{entryId:int}/epingler", LiveConsolePages.Pin);
+newsroom.MapPost("/direct/{id:int}/entrees/{entryId:int}/supprimer", LiveConsolePages.Delete);
+newsroom.MapPost("/direct/{id:int}/terminer", LiveConsolePages.End).RequireAuthorization(NewsroomServices.EditorPolicy);
 newsroom.MapGet("/compte", AccountPages.Get);
 newsroom.MapPost("/compte/mot-de-passe", AccountPages.PostPassword);
 newsroom.MapPost("/compte/2fa", AccountPages.PostTwoFactor);

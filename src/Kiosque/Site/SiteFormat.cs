@@ -22,6 +22,12 @@ public sealed class SiteFormat(IOptions<KiosqueOptions> options, TimeProvider cl
 
     public static string ArticlePath(string slug) => "/article/" + slug;
 
+    /// <summary>A live page's one address (its <c>/article/</c> address redirects here).</summary>
+    public static string LivePath(string slug) => "/direct/" + slug;
+
+    /// <summary>An article's address, or its live page's.</summary>
+    public static string ItemPath(string slug, Content.Coverage coverage) => coverage == Content.Coverage.None ? ArticlePath(slug) : LivePath(slug);
+
     public static string SectionPath(string slug) => "/rubrique/" + slug;
 
     public static string TagPath(string slug) => "/theme/" + slug;
