@@ -22,7 +22,7 @@ public sealed class PublicPageTests(BrowserSite site) : IClassFixture<BrowserSit
     /// one whose body has every kind of block that is more than text (embed, image, list, heading,
     /// read-also), so the checks see that markup too.
     /// </summary>
-    public static TheoryData<string> Kinds => ["home", "article", "article-blocks", "section", "tag", "author", "search", "notfound", "share"];
+    public static TheoryData<string> Kinds => ["home", "article", "article-blocks", "live", "section", "tag", "author", "search", "notfound", "share"];
 
     /// <summary>The articles the narrow-screen, print and no-script checks read.</summary>
     public static TheoryData<string> ArticleKinds => ["article", "article-blocks"];
@@ -50,6 +50,7 @@ public sealed class PublicPageTests(BrowserSite site) : IClassFixture<BrowserSit
             "search" => "/recherche?q=" + Uri.EscapeDataString("élection"),
             "notfound" => "/cette-page-n-existe-pas",
             "share" => "/partager/mastodon?url=" + Uri.EscapeDataString("http://127.0.0.1/") + "&text=Titre",
+            "live" => "/direct/" + demo.Articles.First(a => a.Coverage is not null).Slug,
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
     }
@@ -93,7 +94,12 @@ public sealed class PublicPageTests(BrowserSite site) : IClassFixture<BrowserSit
             }
         };
 
-        var main = await page.GotoAsync(site.Origin + PathOf(kind), new() { WaitUntil = WaitUntilState.NetworkIdle });
+        // A live page keeps its event stream open: the network is never idle there.
+        var main = await page.GotoAsync(site.Origin + PathOf(kind), new() { WaitUntil = kind == "live" ? WaitUntilState.Load : WaitUntilState.NetworkIdle });
+        if (kind == "live")
+        {
+            await page.WaitForTimeoutAsync(1000);
+        }
 
         Assert.Equal(ExpectedStatus(kind), main!.Status);
         Assert.NotEmpty(requests);
