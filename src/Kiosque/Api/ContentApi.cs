@@ -127,6 +127,7 @@ public static class ContentApi
                 a.Headline,
                 a.Standfirst,
                 a.Body,
+                a.Coverage,
                 PublishedAt = a.PublishedAt!.Value,
                 a.UpdatedAt,
                 a.HeroMediaId,
@@ -143,7 +144,8 @@ public static class ContentApi
             return ApiProblems.NotFound(http, $"There is no published article '{slug}'.");
         }
         string Absolute(string path) => format.Absolute(http.Request, path);
-        var url = Absolute(SiteFormat.ArticlePath(article.Slug));
+        // A live page's one public address is its /direct/ page.
+        var url = Absolute(SiteFormat.ItemPath(article.Slug, article.Coverage));
         var parsed = ArticleBody.Parse(article.Body);
         var refs = await ArticlePage.LoadReferencesAsync(db, parsed, cancellationToken);
         // A read-also block whose target is not public is left out, as the page leaves it out.
@@ -344,6 +346,7 @@ public static class ContentApi
             a.Kicker,
             a.Headline,
             a.Standfirst,
+            a.Coverage,
             PublishedAt = a.PublishedAt!.Value,
             a.UpdatedAt,
             a.SectionId,
@@ -353,7 +356,7 @@ public static class ContentApi
             Tags = a.Tags.OrderBy(t => t.Tag.Name).Select(t => new ApiRef(t.TagId, t.Tag.Slug)).ToList(),
         }).ToListAsync(cancellationToken);
         return rows.Select(a => new ApiArticleSummary(
-            a.Id, a.Slug, format.Absolute(http.Request, SiteFormat.ArticlePath(a.Slug)), a.Kicker, a.Headline, a.Standfirst,
+            a.Id, a.Slug, format.Absolute(http.Request, SiteFormat.ItemPath(a.Slug, a.Coverage)), a.Kicker, a.Headline, a.Standfirst,
             Utc(a.PublishedAt), ArticleDates.Updated(a.PublishedAt, a.UpdatedAt) is { } updated ? Utc(updated) : null,
             new ApiRef(a.SectionId, a.SectionSlug), a.Authors, a.Tags, a.HeroMediaId)).ToList();
     }
