@@ -10,6 +10,7 @@ using Kiosque.Feeds;
 using Kiosque.Http;
 using Kiosque.Jobs;
 using Kiosque.Media;
+using Kiosque.Mirror;
 using Kiosque.Newsroom;
 using Kiosque.Search;
 using Kiosque.Site;
@@ -54,6 +55,8 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<RenditionWorker>()
 // The JSON API too: French text as UTF-8, not \u00e9 escapes.
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All));
 builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndexer>());
+// The newsroom's minisign public key, shown to readers who check a mirror (docs/mirrors.md).
+builder.Services.AddMirrorSigning(builder.Configuration);
 // Pages the page cache does not store (search, 404) are compressed as they are sent. Over HTTPS too:
 // reader pages hold no secret for BREACH to guess (the site sets no cookie and embeds no token);
 // the newsroom, which does, is left out below.
@@ -153,6 +156,9 @@ app.MapGet(Sitemaps.NewsPath, Sitemaps.News);
 app.MapGet("/sitemaps/articles-{page}.xml", Sitemaps.Articles);
 app.MapGet("/sitemaps/tags-{page}.xml", Sitemaps.Tags);
 app.MapGet(OEmbed.Path, OEmbed.Get);
+// Signed mirrors: the key that signs them and how readers check one (404 without a key)
+app.MapGet(AuthenticityPage.Path, AuthenticityPage.Get).CachePage();
+app.MapGet(AuthenticityPage.PublicKeyPath, AuthenticityPage.PublicKey).CachePage();
 // Newsroom: anonymous visitors are sent to the sign-in page; every POST needs an antiforgery token.
 var open = app.MapGroup("/newsroom").DisableAntiforgery()
     .AddEndpointFilter(NewsroomPages.SecurityHeaders)
