@@ -115,9 +115,17 @@ public sealed class MinisignSecretKey
         {
             throw new MinisignException($"{path} uses a key derivation minisign does not know.");
         }
-        if (!CryptographicOperations.FixedTimeEquals(Checksum(secret[..(KeyIdBytes + 64)]), secret[(KeyIdBytes + 64)..]))
+        // minisign leaves the checksum empty in an unencrypted key; the seed must then give the public key stored beside it.
+        if (file[2] == 'S' && !CryptographicOperations.FixedTimeEquals(Checksum(secret[..(KeyIdBytes + 64)]), secret[(KeyIdBytes + 64)..]))
         {
             throw new MinisignException($"Wrong passphrase for {path} (or the file is damaged).");
+        }
+        using (var check = Key.Import(SignatureAlgorithm.Ed25519, secret[KeyIdBytes..(KeyIdBytes + 32)], KeyBlobFormat.RawPrivateKey))
+        {
+            if (!check.PublicKey.Export(KeyBlobFormat.RawPublicKey).AsSpan().SequenceEqual(secret[(KeyIdBytes + 32)..(KeyIdBytes + 64)]))
+            {
+                throw new MinisignException($"{path} is damaged: its secret and public halves do not match.");
+            }
         }
         var keyId = secret[..KeyIdBytes].ToArray();
         var key = new MinisignSecretKey(keyId, secret[KeyIdBytes..(KeyIdBytes + 32)].ToArray(), new MinisignPublicKey(keyId, secret[(KeyIdBytes + 32)..(KeyIdBytes + 64)].ToArray()));

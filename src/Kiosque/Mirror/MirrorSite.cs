@@ -20,6 +20,7 @@ public sealed class MirrorSite : IAsyncDisposable
     private readonly Thread _thread;
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IHost? _host;
+    private Exception? _failure;
 
     private MirrorSite(Thread thread) => _thread = thread;
 
@@ -33,7 +34,8 @@ public sealed class MirrorSite : IAsyncDisposable
         var marker = Guid.NewGuid().ToString("N");
         var built = new TaskCompletionSource<IHost>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var subscription = DiagnosticListener.AllListeners.Subscribe(new HostListener(marker, built));
-        string[] args = [.. configArgs, $"--{MarkerKey}={marker}", "--Logging:LogLevel:Default=Warning"];
+        // The application's name finds its static files' manifest, wherever this process started from.
+        string[] args = [.. configArgs, $"--{MarkerKey}={marker}", "--Logging:LogLevel:Default=Warning", $"--applicationName={typeof(Program).Assembly.GetName().Name}"];
         var entry = typeof(Program).Assembly.EntryPoint ?? throw new InvalidOperationException("The application has no entry point.");
         MirrorSite? site = null;
         var thread = new Thread(() =>
@@ -47,6 +49,10 @@ public sealed class MirrorSite : IAsyncDisposable
             catch (Exception exception)
             {
                 var inner = exception is System.Reflection.TargetInvocationException { InnerException: { } e } ? e : exception;
+                if (site is not null)
+                {
+                    site._failure = inner;
+                }
                 site?._exited.TrySetResult();
                 built.TrySetException(inner);
             }
@@ -63,7 +69,7 @@ public sealed class MirrorSite : IAsyncDisposable
         }
         if (!started.Task.IsCompleted)
         {
-            throw new InvalidOperationException("The site stopped before it started.");
+            throw new InvalidOperationException("The site stopped before it started.", site._failure);
         }
         var server = (TestServer)host.Services.GetRequiredService<IServer>();
         site.Client = server.CreateClient();
