@@ -56,7 +56,8 @@ public sealed class MirrorSite : IAsyncDisposable
                 site?._exited.TrySetResult();
                 built.TrySetException(inner);
             }
-        }) { IsBackground = true, Name = "Mirror site" };
+        })
+        { IsBackground = true, Name = "Mirror site" };
         site = new MirrorSite(thread);
         thread.Start();
         var host = await built.Task.WaitAsync(cancellationToken);
