@@ -85,9 +85,11 @@ public static class MirrorCommands
             var target = parse.GetValue(folder)!.FullName;
             var started = Stopwatch.StartNew();
             MirrorResult result;
+            var startup = TimeSpan.Zero;
             try
             {
                 await using var site = await MirrorSite.StartAsync(configArgs, cancellationToken);
+                startup = started.Elapsed;
                 if (terminal.Console.Profile.Capabilities.Interactive)
                 {
                     result = await terminal.Console.Progress()
@@ -123,7 +125,7 @@ public static class MirrorCommands
             }
             var seconds = started.Elapsed.TotalSeconds;
             terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Edition {result.Edition} signed with key {key.PublicKey.Id}: {result.Files} files in {target}; {result.Rendered} requested, {result.Written} written, {result.Reused} unchanged, {result.Removed} removed, in {seconds:F1} s ({result.Rendered / Math.Max(seconds, 0.001):F0} pages/s)."));
+                $"Edition {result.Edition} signed with key {key.PublicKey.Id}: {result.Files} files in {target}; {result.Rendered} requested, {result.Written} written, {result.Reused} unchanged, {result.Removed} removed, in {seconds:F1} s (site started in {startup.TotalSeconds:F1} s, then {result.Rendered / Math.Max(seconds - startup.TotalSeconds, 0.001):F0} pages/s)."));
             return 0;
         });
         return new Command("export", "Copies of the public site.") { mirror };

@@ -114,8 +114,8 @@ public static partial class MirrorExport
         {
             manifest.Files[file] = entry;
         }
-        var site_ = string.IsNullOrEmpty(options.PublicUrl) ? options.SiteName : options.PublicUrl;
-        EditionSignature.Write(directory, staging, manifest, key, site_);
+        var siteName = string.IsNullOrEmpty(options.PublicUrl) ? options.SiteName : options.PublicUrl;
+        EditionSignature.Write(directory, staging, manifest, key, siteName);
         manifest.Write(directory, staging);
         Directory.Delete(staging, recursive: true);
         return new MirrorResult(manifest.Edition, manifest.Files.Count, context.Rendered, context.Written, context.Reused, removed);
