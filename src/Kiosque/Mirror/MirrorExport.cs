@@ -46,6 +46,17 @@ public static partial class MirrorExport
             Directory.Delete(staging, recursive: true);
         }
         Directory.CreateDirectory(staging);
+        if (previous is null)
+        {
+            // Claims the folder before the first file: a first run killed half-way is taken up
+            // again by the next, instead of leaving a folder of files that is no one's mirror.
+            new MirrorManifest().Write(directory, staging);
+        }
+        else if (previous.Edition == 0)
+        {
+            // A first run that never finished: nothing of it is known to be current.
+            previous = null;
+        }
 
         var options = site.Services.GetRequiredService<IOptions<KiosqueOptions>>().Value;
         long head;

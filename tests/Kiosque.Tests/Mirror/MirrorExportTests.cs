@@ -167,6 +167,28 @@ public abstract class MirrorExportTests(KiosqueFactory site) : IDisposable
     }
 
     [Fact]
+    public async Task A_first_run_cut_short_is_taken_up_by_the_next()
+    {
+        await PublishAsync("Interrompu");
+        await GenerateKeysAsync();
+        // What kill -9 leaves: the manifest a first run writes before any page, pages already
+        // renamed into place, and a file still being written aside.
+        var staging = Path.Combine(Out, MirrorExport.StagingFolder);
+        Directory.CreateDirectory(staging);
+        new MirrorManifest().Write(Out, staging);
+        File.WriteAllText(Path.Combine(staging, "moitie"), "<html><bo");
+        File.WriteAllText(Path.Combine(Out, "index.html"), "<p>Une ancienne page</p>");
+
+        var (code, output) = await RunAsync("export", "mirror", Out, "--key", Path.Combine(Keys, "minisign.key"));
+
+        Assert.True(code == 0, output);
+        Assert.Contains("Edition 1", output);
+        Assert.False(Directory.Exists(staging));
+        Assert.DoesNotContain("Une ancienne page", File.ReadAllText(Path.Combine(Out, "index.html")));
+        Assert.Equal(0, (await RunAsync("verify", Out, "--pub", Path.Combine(Keys, "minisign.pub"))).Code);
+    }
+
+    [Fact]
     public async Task A_folder_with_other_files_is_never_written_into_and_a_wrong_key_is_a_clear_error()
     {
         await GenerateKeysAsync();
