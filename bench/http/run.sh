@@ -8,7 +8,7 @@
 #
 # Settings (environment): DURATION (per wrk run, 15s), ROUNDS (alternations, 3), CONNECTIONS (64),
 # THREADS (wrk threads, 2), ARTICLES (10000), BIG (total articles for the memory run, 100000; 0 skips it),
-# PUBLISHES (publish-to-visible samples, 10), ENCODING (what wrk accepts, "br"), KEEP (keep the work folder).
+# PUBLISHES (publish-to-visible samples, 10), ENCODING (what wrk accepts: "br", "gzip" or "identity"; default "br"), KEEP (keep the work folder).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -129,7 +129,8 @@ CONF
 nginx -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf" -p "$work/nginx" &
 nginx_pid=$!
 until curl -fso /dev/null "http://127.0.0.1:$nginx_port/article"; do sleep 0.05; done
-size_k=$(stat -c %s "$work/www/article.html.$([ "$ENCODING" = br ] && echo br || echo gz)")
+case "$ENCODING" in br) served=article.html.br ;; gzip) served=article.html.gz ;; *) served=article.html ;; esac
+size_k=$(stat -c %s "$work/www/$served")
 nginx_size=$(curl -fs -H "Accept-Encoding: $ENCODING" "http://127.0.0.1:$nginx_port/article" | wc -c)
 [ "$nginx_size" = "$size_k" ] || { echo "nginx does not serve the same bytes ($nginx_size vs $size_k)" >&2; exit 1; }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Kiosque;
+using Kiosque.Api;
 using Kiosque.Caching;
 using Kiosque.ChangeLog;
 using Kiosque.Cli;
@@ -21,6 +22,7 @@ using Microsoft.AspNetCore.StaticAssets.Infrastructure;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Scalar.AspNetCore;
 
 args = KiosqueCli.Normalize(args);
 if (KiosqueCli.IsVerb(args))
@@ -52,9 +54,15 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeFeed>());
 builder.Services.AddNewsroom(builder.Configuration, builder.Environment);
 builder.Services.AddTrustedProxies();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RenditionWorker>());
+// Live pages (« En direct »): entry markup, and the streams fed by the change log on every node.
+builder.Services.AddSingleton<LiveEntries>();
+builder.Services.AddSingleton<LiveBroadcast>();
+builder.Services.AddSingleton<IContentChangeHandler>(sp => sp.GetRequiredService<LiveBroadcast>());
 // The JSON API too: French text as UTF-8, not \u00e9 escapes.
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All));
 builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndexer>());
+// The content API's description (OpenAPI 3.1), from the handlers' typed results: /api/v1 only.
+builder.Services.AddOpenApi(ContentApi.DocumentName, ContentApi.Describe);
 // The newsroom's minisign public key, shown to readers who check a mirror (docs/mirrors.md).
 builder.Services.AddMirrorSigning(builder.Configuration);
 // Pages the page cache does not store (search, 404) are compressed as they are sent. Over HTTPS too:
@@ -86,10 +94,16 @@ if (!app.Environment.IsDevelopment())
 // Outside the page cache, which stores and sends its own Brotli and gzip copies (the compressor
 // leaves responses that already have a Content-Encoding alone); never the newsroom's pages.
 app.UseWhen(http => !PageCacheSettings.IsNeverCached(http.Request.Path), reader => reader.UseResponseCompression());
+// The content API's CORS for reads and the tags of its compressed copies, before the page cache so
+// that stored answers get them too.
+app.UseWhen(ApiCors.Applies, api => api.Use(ApiCors.InvokeAsync).Use(ApiValidators.TagEncodedCopies));
 app.UseRouting();
 // Right after routing (it reads the endpoint's cache policy): a cached page is answered before
 // any other middleware runs; a miss goes on through them to the endpoint.
 app.UsePageCache();
+// Problem details for the content API's errors that routing and binding answer with an empty body
+// (405, page=abc); inside the page cache, which would otherwise send that empty body as it is.
+app.UseWhen(ApiCors.Applies, api => api.UseStatusCodePages());
 // The site speaks one language, chosen by the operator (Kiosque:Culture), whatever the browser asks.
 app.UseRequestLocalization(new RequestLocalizationOptions
 {
@@ -130,6 +144,11 @@ app.MapGet("/rubrique/{slug}", ListPages.Section).CachePage("page");
 app.MapGet("/theme/{slug}", ListPages.Tag).CachePage("page");
 app.MapGet("/auteur/{slug}", ListPages.Author).CachePage("page");
 app.MapGet("/partager/mastodon", ShareMastodon.Get);
+// Live pages: the page (cached, tagged with its article), its event stream and the polling fragment (docs/live.md).
+app.MapGet("/direct/{slug}", LivePage.Get).CachePage("avant");
+app.MapGet("/direct/{slug}/events", LivePage.Events);
+app.MapGet("/direct/{slug}/depuis/{id:int}", LivePage.Since);
+app.MapGet("/direct/{slug}/atom.xml", LivePage.Feed).CachePage();
 
 // Feeds: RSS 2.0, Atom and JSON Feed beside each list (docs/syndication.md lists them all)
 app.MapGet("/rss.xml", (HttpContext http, KiosqueDb db) => FeedPages.Site(http, db, FeedFormat.Rss)).CachePage();
@@ -224,6 +243,22 @@ app.MapGroup("/newsroom").DisableAntiforgery()
     .AddEndpointFilter(ChangeFeedFilters.WaitForOwnChanges)
     .MapPost("/medias", MediaLibraryPages.Upload)
     .WithMetadata(new RequestSizeLimitAttribute(MediaUploadForm.RequestLimit(mediaLimits)));
+// A live entry comes with its photo in one form, read the same way.
+app.MapGroup("/newsroom").DisableAntiforgery()
+    .RequireAuthorization(NewsroomServices.StaffPolicy)
+    .AddEndpointFilter(NewsroomPages.SecurityHeaders)
+    .AddEndpointFilter(NewsroomPages.RequireTwoFactorWhenMandatory)
+    .AddEndpointFilter(ChangeFeedFilters.WaitForOwnChanges)
+    .MapPost("/direct/{id:int}/entrees", LiveConsolePages.Post)
+    .WithMetadata(new RequestSizeLimitAttribute(MediaUploadForm.RequestLimit(mediaLimits)));
+// Live console (« En direct »): every staff member posts; changing others' entries and ending a coverage is for editors.
+newsroom.MapGet("/direct", LiveConsolePages.List);
+newsroom.MapPost("/direct", LiveConsolePages.Create);
+newsroom.MapGet("/direct/{id:int}", LiveConsolePages.Get);
+newsroom.MapPost("/direct/{id:int}/entrees/{entryId:int}", LiveConsolePages.Edit);
+newsroom.MapPost("/direct/{id:int}/entrees/{entryId:int}/epingler", LiveConsolePages.Pin);
+newsroom.MapPost("/direct/{id:int}/entrees/{entryId:int}/supprimer", LiveConsolePages.Delete);
+newsroom.MapPost("/direct/{id:int}/terminer", LiveConsolePages.End).RequireAuthorization(NewsroomServices.EditorPolicy);
 newsroom.MapGet("/compte", AccountPages.Get);
 newsroom.MapPost("/compte/mot-de-passe", AccountPages.PostPassword);
 newsroom.MapPost("/compte/2fa", AccountPages.PostTwoFactor);
@@ -237,6 +272,21 @@ newsroom.MapGet("/journal", TeamPages.AuditLog).RequireAuthorization(NewsroomSer
 // Search: the page and its public JSON twin (not page-cached: every query differs)
 app.MapGet("/recherche", SearchPage.Get);
 app.MapGet("/api/recherche", SearchPage.Api);
+
+// Content API (docs/api.md): public, read-only JSON in one envelope; lists and articles go through
+// the page cache like the pages that show them; every answer has a strong ETag (ApiValidators).
+var api = app.MapGroup("/api/v1").AddEndpointFilter(ApiValidators.ETag);
+api.MapGet("/articles", ContentApi.Articles).CachePage(ContentApi.ArticleKeys).WithSummary("Published articles, newest first");
+api.MapGet("/articles/{slug}", ContentApi.Article).CachePage().WithSummary("One published article, with its blocks and their HTML");
+api.MapGet("/sections", ContentApi.Sections).CachePage(ApiPaging.PageKeys).WithSummary("Sections, in the navigation's order");
+api.MapGet("/tags", ContentApi.Tags).CachePage(ApiPaging.PageKeys).WithSummary("Tags of published articles");
+api.MapGet("/authors", ContentApi.Authors).CachePage(ApiPaging.PageKeys).WithSummary("Authors of published articles");
+api.MapGet("/search", ContentApi.Search).WithSummary("Search published articles");
+api.MapGet("/changes", ChangesApi.Changes).WithSummary("Every public change, in order, from a cursor");
+api.Map("/{**path}", ApiProblems.Unknown).ExcludeFromDescription();
+app.MapOpenApi(ContentApi.DocumentPath);
+// Its interactive reference, with the script served by the app itself (no other host is asked).
+app.MapScalarApiReference("/api/docs", o => o.WithTitle("Kiosque content API").WithOpenApiRoutePattern(ContentApi.DocumentPath).DisableDefaultFonts().DisableTelemetry());
 
 // Only its permanent redirects are stored; 404s never are.
 app.MapFallback(SitePages.NotFoundAsync).CachePage();

@@ -109,6 +109,21 @@ public sealed class PublicPageTests(BrowserSite site) : IClassFixture<BrowserSit
     }
 
     [Fact]
+    public async Task Text_and_headlines_are_set_in_the_sites_own_serif_loaded_from_the_site()
+    {
+        await using var context = await site.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(site.Origin + PathOf("article"), new() { WaitUntil = WaitUntilState.NetworkIdle });
+
+        var loaded = await page.EvaluateAsync<string[]>("async () => { await document.fonts.ready; return [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family + ' ' + f.style); }");
+        Assert.Contains("Source Serif 4 normal", loaded);
+        var headline = await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('h1')).fontFamily");
+        Assert.StartsWith("\"Source Serif 4\"", headline, StringComparison.Ordinal);
+        // The bold face headlines use is loaded, not only declared.
+        Assert.True(await page.EvaluateAsync<bool>("() => document.fonts.check('700 2rem \"Source Serif 4\"')"));
+    }
+
+    [Fact]
     public async Task Every_page_kind_and_the_stylesheet_are_valid_for_the_Nu_HTML_Checker()
     {
         using var http = site.Http();

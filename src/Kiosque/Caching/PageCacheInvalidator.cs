@@ -19,7 +19,8 @@ namespace Kiosque.Caching;
 /// <item>a tag: its list and every page showing an article that carries it (article pages, and feeds, which list tags as categories);</item>
 /// <item>an author: their list and every page showing one of their articles (bylines, cards);</item>
 /// <item>a medium: the pages showing it (body images, author photos) and those of the articles it illustrates;</item>
-/// <item>a redirect: its cached 301.</item>
+/// <item>a redirect: its cached 301;</item>
+/// <item>a live entry: its live page.</item>
 /// </list>
 /// </summary>
 public sealed partial class PageCacheInvalidator(PageStore store, SiteNav nav, FrontPurger purger, IServiceScopeFactory scopes, ILogger<PageCacheInvalidator> logger) : IContentChangeHandler
@@ -87,6 +88,13 @@ public sealed partial class PageCacheInvalidator(PageStore store, SiteNav nav, F
                     break;
                 case ChangeScope.Redirect:
                     tags.Add(PageTags.RedirectTag(change.EntityId));
+                    break;
+                case ChangeScope.LiveEntry:
+                    // An entry shows only on its live page (and its feed), both tagged with the page's article.
+                    if (LiveEntryChange.Parse(change) is { } entry)
+                    {
+                        tags.Add(PageTags.ArticleTag(entry.ArticleId));
+                    }
                     break;
                 case ChangeScope.Home:
                     // Curation changes only the home page's lead and featured pieces.

@@ -236,7 +236,7 @@ public sealed partial class PageCacheMiddleware(RequestDelegate next, PageStore 
         {
             Coding.Brotli => (entry.Brotli!, entry.ETagBrotli, Brotli),
             Coding.Gzip => (entry.GzipBody(store.Grew), entry.ETagGzip, Gzip),
-            _ => (entry.IdentityBody(), entry.ETagIdentity, StringValues.Empty),
+            _ => (entry.IdentityBody(store.Grew), entry.ETagIdentity, StringValues.Empty),
         };
     }
 

@@ -9,8 +9,10 @@ namespace Kiosque.Caching;
 /// <summary>
 /// One stored representation set of a page: the body compressed once, and every header value
 /// precomputed. Brotli is made with the entry, since every browser asks for it; gzip (feed readers,
-/// crawlers, old clients) is made from it on the first request that wants it, then kept: an entry
-/// that only browsers read holds half the bytes, so the same budget keeps twice the pages.
+/// crawlers, old clients) and identity (monitors, scripts, crawlers that send no Accept-Encoding)
+/// are made from it on the first request that wants them, then kept and counted against the
+/// budget: an entry that only browsers read holds a fraction of the bytes, so the same budget keeps
+/// more pages, and a page that identity clients read is decoded once, not on every hit.
 /// </summary>
 public sealed class PageEntry
 {
@@ -24,13 +26,14 @@ public sealed class PageEntry
     private const int BrotliWindow = 22;
 
     private byte[]? _gzip;
+    private byte[]? _identity;
     private long _size;
 
     private PageEntry(int status, KeyValuePair<string, StringValues>[] headers, byte[]? identity, int identityLength, byte[]? brotli, string hash, DateTimeOffset at, string[] tags, long epoch, TimeSpan lifetime)
     {
         Status = status;
         Headers = headers;
-        Identity = identity;
+        _identity = identity;
         IdentityLength = identityLength;
         Brotli = brotli;
         Tags = tags;
@@ -53,8 +56,8 @@ public sealed class PageEntry
     /// <summary>What the page itself set (content type, location), replayed on every hit.</summary>
     public KeyValuePair<string, StringValues>[] Headers { get; }
 
-    /// <summary>Null when the body is stored compressed only: identity is then decoded on the rare request that needs it.</summary>
-    public byte[]? Identity { get; }
+    /// <summary>Null while the body is stored compressed only and no client has asked for it uncompressed.</summary>
+    public byte[]? Identity => Volatile.Read(ref _identity);
 
     public int IdentityLength { get; }
 
@@ -119,19 +122,21 @@ public sealed class PageEntry
         return new PageEntry(status, headers, identity, body.Length, brotli, hash, at, tags.Order(StringComparer.Ordinal).ToArray(), epoch, lifetime);
     }
 
-    /// <summary>The uncompressed body, decoded from Brotli when only compressed forms are kept.</summary>
-    public byte[] IdentityBody()
+    /// <summary>The uncompressed body, decoded from Brotli on first use and kept; <paramref name="made"/> hears of its size once.</summary>
+    public byte[] IdentityBody(Action<PageEntry, long>? made = null)
     {
-        if (Identity is not null)
+        var identity = Volatile.Read(ref _identity);
+        if (identity is not null)
         {
-            return Identity;
+            return identity;
         }
-        var output = new byte[IdentityLength];
-        if (!BrotliDecoder.TryDecompress(Brotli, output, out var written) || written != IdentityLength)
+        identity = Decode();
+        if (Interlocked.CompareExchange(ref _identity, identity, null) is { } other)
         {
-            throw new InvalidOperationException("A cached page's Brotli body did not decode to its length.");
+            return other;
         }
-        return output;
+        made?.Invoke(this, identity.Length);
+        return identity;
     }
 
     /// <summary>The gzip body, made from the Brotli one on first use; <paramref name="made"/> hears of its size once.</summary>
@@ -142,7 +147,8 @@ public sealed class PageEntry
         {
             return gzip;
         }
-        gzip = GzipCompress(IdentityBody());
+        // Decoded for the occasion, not kept: gzip clients do not need identity too.
+        gzip = GzipCompress(Identity ?? Decode());
         // Two first requests may race: one body is kept, and counted once.
         if (Interlocked.CompareExchange(ref _gzip, gzip, null) is { } other)
         {
@@ -150,6 +156,16 @@ public sealed class PageEntry
         }
         made?.Invoke(this, gzip.Length);
         return gzip;
+    }
+
+    private byte[] Decode()
+    {
+        var output = new byte[IdentityLength];
+        if (!BrotliDecoder.TryDecompress(Brotli, output, out var written) || written != IdentityLength)
+        {
+            throw new InvalidOperationException("A cached page's Brotli body did not decode to its length.");
+        }
+        return output;
     }
 
     public string AgeSeconds(DateTimeOffset now) => Math.Max(0, (long)(now - CreatedAt).TotalSeconds).ToString(CultureInfo.InvariantCulture);

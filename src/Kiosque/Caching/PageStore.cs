@@ -71,7 +71,7 @@ public sealed class PageStore(long budgetBytes, TimeProvider clock)
         return true;
     }
 
-    /// <summary>An entry made another representation (gzip) after it was stored: counted if it is still here.</summary>
+    /// <summary>An entry made another representation (gzip, identity) after it was stored: counted if it is still here.</summary>
     public void Grew(PageEntry entry, long bytes)
     {
         lock (_gate)

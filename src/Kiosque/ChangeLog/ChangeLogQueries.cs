@@ -24,4 +24,11 @@ public static class ChangeLogQueries
     /// <summary>The changes after <paramref name="position"/> that match, oldest first, at most <paramref name="limit"/> + 1.</summary>
     public static Task<List<ContentChange>> SinceAsync(KiosqueDb db, long position, Expression<Func<ContentChange, bool>> concerns, int limit, CancellationToken cancellationToken) =>
         db.ContentChanges.AsNoTracking().Where(c => c.Id > position).Where(concerns).OrderBy(c => c.Id).Take(limit + 1).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// The changes among <paramref name="ids"/>, oldest first: the rows that committed late into ids
+    /// a cursor of the public changes feed skipped (see <c>Api/ChangeCursor</c>).
+    /// </summary>
+    public static Task<List<ContentChange>> AmongAsync(KiosqueDb db, IReadOnlyCollection<long> ids, CancellationToken cancellationToken) =>
+        db.ContentChanges.AsNoTracking().Where(c => ids.Contains(c.Id)).OrderBy(c => c.Id).ToListAsync(cancellationToken);
 }

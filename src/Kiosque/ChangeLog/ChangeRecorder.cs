@@ -35,7 +35,8 @@ public static class ChangeRecorder
             var before = await ArticleMemberships.ReadAsync(db, existing, cancellationToken);
             var saved = await db.SaveEntitiesAsync(acceptAllChangesOnSuccess, cancellationToken);
             var changes = pending.Select(p => p.Resolve()).Distinct().ToList();
-            await LogAsync(db, changes, before, cancellationToken);
+            var details = pending.Where(p => p.Detail is not null).ToDictionary(p => (p.Scope, p.Id()), p => p.Detail!());
+            await LogAsync(db, changes, before, cancellationToken, details);
             if (transaction is not null)
             {
                 await transaction.CommitAsync(cancellationToken);
@@ -91,7 +92,7 @@ public static class ChangeRecorder
         }
     }
 
-    private static async Task LogAsync(KiosqueDb db, List<(ChangeScope Scope, int Id, bool Deleted)> changes, Dictionary<int, string> before, CancellationToken cancellationToken)
+    private static async Task LogAsync(KiosqueDb db, List<(ChangeScope Scope, int Id, bool Deleted)> changes, Dictionary<int, string> before, CancellationToken cancellationToken, Dictionary<(ChangeScope, int), string>? details = null)
     {
         var at = DateTime.UtcNow;
         var after = await ArticleMemberships.ReadAsync(db, changes.Where(c => c.Scope == ChangeScope.Article).Select(c => c.Id).ToHashSet(), cancellationToken);
@@ -102,7 +103,7 @@ public static class ChangeRecorder
             EntityId = c.Id,
             Deleted = c.Deleted,
             Before = c.Scope == ChangeScope.Article ? before.GetValueOrDefault(c.Id, "") : null,
-            After = c.Scope == ChangeScope.Article ? after.GetValueOrDefault(c.Id, "") : null,
+            After = c.Scope == ChangeScope.Article ? after.GetValueOrDefault(c.Id, "") : details?.GetValueOrDefault((c.Scope, c.Id)),
         }).ToList();
         db.ContentChanges.AddRange(logged);
         await db.SaveEntitiesAsync(true, cancellationToken);
@@ -119,7 +120,7 @@ public static class ChangeRecorder
         : type == typeof(Redirect) ? ChangeScope.Redirect
         : throw new ArgumentException($"{type.Name} is not public content: update it through the model.", nameof(type));
 
-    private sealed record PendingChange(ChangeScope Scope, Func<int> Id, bool Deleted)
+    private sealed record PendingChange(ChangeScope Scope, Func<int> Id, bool Deleted, Func<string>? Detail = null)
     {
         public (ChangeScope Scope, int Id, bool Deleted) Resolve() => (Scope, Id(), Deleted);
     }
@@ -147,6 +148,8 @@ public static class ChangeRecorder
                 MediaAsset m => new(ChangeScope.Media, Capture(m.Id, () => m.Id, deleted), deleted),
                 Redirect r => new(ChangeScope.Redirect, Capture(r.Id, () => r.Id, deleted), deleted),
                 HomeSlot h => new(ChangeScope.Home, () => h.Position, deleted),
+                // Described before the save, while the tracker still knows which columns changed.
+                LiveEntry e => LiveEntryPending(db, e, deleted),
                 _ => null,
             };
             if (change is not null)
@@ -155,6 +158,15 @@ public static class ChangeRecorder
             }
         }
         return pending;
+    }
+
+    private static PendingChange LiveEntryPending(KiosqueDb db, LiveEntry entry, bool deleted)
+    {
+        // The kind is read before the save, while the tracker knows which columns changed; the
+        // page's id after it, since a new entry of a new page gets it only then.
+        var kind = LiveEntryChange.KindOf(db.Entry(entry));
+        return new(ChangeScope.LiveEntry, Capture(entry.Id, () => entry.Id, deleted), deleted,
+            () => new LiveEntryChange(kind, entry.ArticleId).ToString());
     }
 
     private static Func<int> Capture(int now, Func<int> later, bool deleted) => deleted ? () => now : later;

@@ -12,4 +12,10 @@ public enum ChangeScope
 
     /// <summary>Homepage curation (lead story, featured pieces); the id is the slot's position.</summary>
     Home,
+
+    /// <summary>
+    /// An entry of a live page. <see cref="ContentChange.After"/> says what happened and on which
+    /// page (<see cref="LiveEntryChange"/>), so the live stream needs no lookup to route it.
+    /// </summary>
+    LiveEntry,
 }

@@ -13,7 +13,7 @@ public class ContentChange
     public DateTime At { get; set; }
     public ChangeScope Scope { get; set; }
 
-    /// <summary>The id of the article, section, tag, author, medium or redirect that changed.</summary>
+    /// <summary>The id of the article, section, tag, author, medium, redirect or live entry that changed.</summary>
     public int EntityId { get; set; }
 
     /// <summary>True when the entity itself was deleted.</summary>
@@ -26,6 +26,9 @@ public class ContentChange
     /// </summary>
     public string? Before { get; set; }
 
-    /// <summary>For an article: the lists it is visible in just after the change, in the same form.</summary>
+    /// <summary>
+    /// For an article: the lists it is visible in just after the change, in the same form. For a
+    /// live entry: what happened and on which page (<see cref="LiveEntryChange"/>).
+    /// </summary>
     public string? After { get; set; }
 }

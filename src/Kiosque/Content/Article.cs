@@ -34,6 +34,11 @@ public class Article
     /// <summary>The newsroom account that created the article ("my drafts"); null for imports and demo content.</summary>
     public string? CreatedById { get; set; }
 
+    /// <summary>A live page (« En direct ») when not <see cref="Content.Coverage.None"/>: its entries are <see cref="LiveEntry"/> rows.</summary>
+    public Coverage Coverage { get; set; }
+    public DateTime? CoverageStartedAt { get; set; }
+    public DateTime? CoverageEndedAt { get; set; }
+
     public string? SeoTitle { get; set; }
     public string? SeoDescription { get; set; }
 

@@ -21,6 +21,7 @@ public abstract class KiosqueDb(DbContextOptions options) : IdentityDbContext<St
     public DbSet<ArticleTag> ArticleTags => Set<ArticleTag>();
     public DbSet<ArticlePicture> ArticlePictures => Set<ArticlePicture>();
     public DbSet<Correction> Corrections => Set<Correction>();
+    public DbSet<LiveEntry> LiveEntries => Set<LiveEntry>();
     public DbSet<Author> Authors => Set<Author>();
     public DbSet<Section> Sections => Set<Section>();
     public DbSet<Tag> Tags => Set<Tag>();
@@ -60,6 +61,7 @@ public abstract class KiosqueDb(DbContextOptions options) : IdentityDbContext<St
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcConverter>();
         configurationBuilder.Properties<DateTime?>().HaveConversion<UtcConverter>();
         configurationBuilder.Properties<ArticleStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<Coverage>().HaveConversion<string>().HaveMaxLength(16);
     }
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -114,6 +116,18 @@ public abstract class KiosqueDb(DbContextOptions options) : IdentityDbContext<St
         {
             correction.Property(c => c.Text).HasMaxLength(2000);
             correction.HasIndex(c => c.ArticleId);
+        });
+        modelBuilder.Entity<LiveEntry>(entry =>
+        {
+            // A page reads its entries newest first; the stream reads them by id.
+            entry.HasIndex(e => new { e.ArticleId, e.PostedAt });
+            entry.HasOne<Article>().WithMany().HasForeignKey(e => e.ArticleId).OnDelete(DeleteBehavior.Cascade);
+            entry.HasOne(e => e.Author).WithMany().HasForeignKey(e => e.AuthorId).OnDelete(DeleteBehavior.SetNull);
+            entry.Property(e => e.PostedById).HasMaxLength(450);
+            entry.Property(e => e.AuthorName).HasMaxLength(200);
+            entry.Property(e => e.Title).HasMaxLength(300);
+            entry.Property(e => e.CorrectionNote).HasMaxLength(2000);
+            entry.Property(e => e.DeletionNote).HasMaxLength(2000);
         });
         modelBuilder.Entity<Author>(author =>
         {

@@ -65,7 +65,13 @@ public sealed partial class DemoNewsroom(KiosqueDb db, MediaIngest ingest, TimeP
                 Authors = demo.Authors.Select((slug, i) => new ArticleAuthor { Author = authors[slug], Position = i }).ToList(),
                 Tags = demo.Tags.Select(slug => new ArticleTag { Tag = tags[slug] }).ToList(),
                 Corrections = (demo.Corrections ?? []).Select(c => new Correction { At = published.AddHours(c.AfterHours), Text = c.Text }).ToList(),
+                Coverage = Enum.TryParse<Coverage>(demo.Coverage, ignoreCase: true, out var coverage) ? coverage : Coverage.None,
             };
+            if (article.Coverage != Coverage.None)
+            {
+                article.CoverageStartedAt = published;
+                article.CoverageEndedAt = article.Coverage == Coverage.Ended ? now : null;
+            }
             db.Articles.Add(article);
             articles.Add((demo, article));
         }
@@ -83,6 +89,10 @@ public sealed partial class DemoNewsroom(KiosqueDb db, MediaIngest ingest, TimeP
             article.Body = ArticleBody.Of([.. blocks]).ToJson();
         }
         await db.SaveChangesAsync(cancellationToken);
+        foreach (var (demo, article) in articles.Where(a => a.Demo.Entries is { Count: > 0 }))
+        {
+            await AddLiveEntriesAsync(demo, article, authors, now, cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
         // Readers see the published pieces; the draft and the unpublished piece are for trying the
         // newsroom. Counted apart, so the console and the README speak of the same number.
@@ -110,6 +120,37 @@ public sealed partial class DemoNewsroom(KiosqueDb db, MediaIngest ingest, TimeP
                     ListBlock l => l with { Items = l.Items.Select(InlineMarkup.Sanitize).ToList() },
                     _ => block,
                 };
+        }
+    }
+
+    /// <summary>A live page's entries, one save each so their ids follow the order they were posted in.</summary>
+    private async Task AddLiveEntriesAsync(DemoArticle demo, Article article, Dictionary<string, Author> authors, DateTime now, CancellationToken cancellationToken)
+    {
+        var start = article.CoverageStartedAt ?? now;
+        foreach (var entry in demo.Entries!.OrderBy(e => e.AfterMinutes))
+        {
+            var author = authors[entry.Author];
+            var blocks = new List<Block>();
+            foreach (var element in entry.Blocks)
+            {
+                blocks.Add(await ToBlockAsync(element, demo.Slug, -1, [], [], start, cancellationToken));
+            }
+            db.LiveEntries.Add(new LiveEntry
+            {
+                ArticleId = article.Id,
+                PostedAt = start.AddMinutes(entry.AfterMinutes),
+                EditedAt = entry.EditedAfterMinutes is double edited ? start.AddMinutes(edited) : null,
+                AuthorId = author.Id,
+                AuthorName = author.Name,
+                Title = entry.Title ?? "",
+                Body = ArticleBody.Of([.. blocks]).ToJson(),
+                KeyEvent = entry.Key,
+                Pinned = entry.Pinned,
+                CorrectionNote = entry.Correction,
+                DeletedAt = entry.Deleted is { } deleted ? start.AddMinutes(deleted.AfterMinutes) : null,
+                DeletionNote = entry.Deleted?.Note,
+            });
+            await db.SaveChangesAsync(cancellationToken);
         }
     }
 
@@ -201,4 +242,12 @@ public sealed record DemoArticle(
     DemoImage Hero,
     List<DemoCorrection>? Corrections,
     List<JsonElement> Blocks,
-    string? Status);
+    string? Status,
+    string? Coverage = null,
+    List<DemoLiveEntry>? Entries = null);
+
+/// <summary>An entry of a demo live page, timed from the start of its coverage.</summary>
+public sealed record DemoLiveEntry(double AfterMinutes, string Author, List<JsonElement> Blocks, string? Title = null, bool Key = false, bool Pinned = false,
+    string? Correction = null, double? EditedAfterMinutes = null, DemoDeletion? Deleted = null);
+
+public sealed record DemoDeletion(double AfterMinutes, string Note);

@@ -24,7 +24,8 @@ public sealed record FeedEntry(
     MediaRef? Hero,
     IReadOnlyList<AuthorRef> Authors,
     IReadOnlyList<TagRef> Tags,
-    string ContentHtml);
+    string ContentHtml,
+    string? OwnId = null);
 
 /// <summary>A feed before it is written in one format; every URL in it is absolute.</summary>
 public sealed record FeedDocument(

@@ -280,7 +280,7 @@ public static class FeedWriters
     /// republished under a new date, so readers never see one article as two. (The publication
     /// date was used once, and a republished piece came back as a new item.)
     /// </summary>
-    public static string EntryId(FeedDocument feed, FeedEntry entry) =>
+    public static string EntryId(FeedDocument feed, FeedEntry entry) => entry.OwnId ??
         $"tag:{new Uri(feed.Origin).Host},{entry.CreatedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}:article:{entry.Id.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>RFC 822 date, as RSS 2.0 wants it.</summary>

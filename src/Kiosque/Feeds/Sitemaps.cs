@@ -189,7 +189,7 @@ public static class Sitemaps
         return await cache.ServeAsync(http, db, "/sitemaps/articles-" + page, async cancellationToken =>
         {
             var articles = await PublishedInRange(db, first, last).OrderBy(a => a.Id)
-                .Select(a => new { a.Slug, a.UpdatedAt, PublishedAt = a.PublishedAt!.Value, Hero = a.HeroMedia == null ? null : a.HeroMedia.FileName })
+                .Select(a => new { a.Slug, a.UpdatedAt, PublishedAt = a.PublishedAt!.Value, Hero = a.HeroMedia == null ? null : a.HeroMedia.FileName, a.Coverage })
                 .ToListAsync(cancellationToken);
             if (articles.Count == 0)
             {
@@ -205,7 +205,7 @@ public static class Sitemaps
                 foreach (var article in articles)
                 {
                     xml.WriteStartElement("url");
-                    xml.WriteElementString("loc", articleBase + article.Slug);
+                    xml.WriteElementString("loc", article.Coverage == Coverage.None ? articleBase + article.Slug : format.Absolute(http.Request, SiteFormat.LivePath(article.Slug)));
                     xml.WriteElementString("lastmod", Utc(ArticleDates.Modified(article.PublishedAt, article.UpdatedAt)));
                     if (article.Hero is not null)
                     {
@@ -281,7 +281,7 @@ public static class Sitemaps
         {
             var since = clock.GetUtcNow().UtcDateTime - NewsWindow;
             var articles = await db.Published().Where(a => a.PublishedAt >= since).NewestFirst().Take(NewsLimit)
-                .Select(a => new { a.Slug, a.Headline, PublishedAt = a.PublishedAt!.Value, a.UpdatedAt, Hero = a.HeroMedia == null ? null : a.HeroMedia.FileName })
+                .Select(a => new { a.Slug, a.Headline, PublishedAt = a.PublishedAt!.Value, a.UpdatedAt, Hero = a.HeroMedia == null ? null : a.HeroMedia.FileName, a.Coverage })
                 .ToListAsync(cancellationToken);
             return Xml(xml =>
             {
@@ -291,7 +291,7 @@ public static class Sitemaps
                 foreach (var article in articles)
                 {
                     xml.WriteStartElement("url");
-                    xml.WriteElementString("loc", format.Absolute(http.Request, SiteFormat.ArticlePath(article.Slug)));
+                    xml.WriteElementString("loc", format.Absolute(http.Request, SiteFormat.ItemPath(article.Slug, article.Coverage)));
                     xml.WriteElementString("lastmod", format.Iso(ArticleDates.Modified(article.PublishedAt, article.UpdatedAt)));
                     xml.WriteStartElement("news", "news", NewsNamespace);
                     xml.WriteStartElement("news", "publication", NewsNamespace);

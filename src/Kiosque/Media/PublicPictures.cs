@@ -8,7 +8,7 @@ namespace Kiosque.Media;
 
 /// <summary>
 /// Whether readers may fetch a picture's renditions: only while something they can see shows it
-/// (a published article, as hero or in its body, or an author's photo). Answers are kept per
+/// (a published article, as hero, in its body or in a live entry, or an author's photo). Answers are kept per
 /// rendition folder and forgotten at every change to articles, authors or pictures on any node
 /// (the change feed), so a publication opens its pictures and an unpublication closes them.
 /// </summary>
@@ -60,7 +60,7 @@ public sealed class PublicPictures(IServiceScopeFactory scopes, TimeProvider clo
 
     public Task HandleAsync(IReadOnlyList<ContentChange> changes, CancellationToken cancellationToken)
     {
-        if (changes.Any(c => c.Scope is ChangeScope.Article or ChangeScope.Author or ChangeScope.Media))
+        if (changes.Any(c => c.Scope is ChangeScope.Article or ChangeScope.Author or ChangeScope.Media or ChangeScope.LiveEntry))
         {
             _answers.Clear();
         }

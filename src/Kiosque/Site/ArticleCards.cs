@@ -27,7 +27,12 @@ public sealed record ArticleCard(
     string SectionSlug,
     string SectionName,
     MediaRef? Hero,
-    IReadOnlyList<AuthorRef> Authors);
+    IReadOnlyList<AuthorRef> Authors,
+    Coverage Coverage = Coverage.None)
+{
+    /// <summary>Where the card leads: a live page has its own address.</summary>
+    public string Path => SiteFormat.ItemPath(Slug, Coverage);
+}
 
 /// <summary>A page of a list, with what the pager needs.</summary>
 public sealed record CardPage(IReadOnlyList<ArticleCard> Cards, int Page, int PageCount, int Total);
@@ -50,7 +55,8 @@ public static class ArticleCards
             a.Section.Slug,
             a.Section.Name,
             a.HeroMedia == null ? null : new MediaRef(a.HeroMedia.FileName, a.HeroMedia.Width, a.HeroMedia.Height, a.HeroMedia.Alt, a.HeroMedia.Caption, a.HeroMedia.Credit, a.HeroMedia.RenditionsPath, a.HeroMedia.CropsPath),
-            a.Authors.OrderBy(p => p.Position).Select(p => new AuthorRef(p.Author.Slug, p.Author.Name)).ToList()));
+            a.Authors.OrderBy(p => p.Position).Select(p => new AuthorRef(p.Author.Slug, p.Author.Name)).ToList(),
+            a.Coverage));
 
     public static IQueryable<Article> NewestFirst(this IQueryable<Article> articles) =>
         articles.OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id);

@@ -71,6 +71,7 @@ public static class ArticlePage
                 a.SeoDescription,
                 a.SectionId,
                 a.HeroMediaId,
+                a.Coverage,
                 Section = new NavSection(a.Section.Slug, a.Section.Name),
                 Hero = a.HeroMedia == null ? null : new MediaRef(a.HeroMedia.FileName, a.HeroMedia.Width, a.HeroMedia.Height, a.HeroMedia.Alt, a.HeroMedia.Caption, a.HeroMedia.Credit, a.HeroMedia.RenditionsPath, a.HeroMedia.CropsPath),
                 Authors = a.Authors.OrderBy(p => p.Position).Select(p => new AuthorRef(p.Author.Slug, p.Author.Name)).ToList(),
@@ -82,6 +83,12 @@ public static class ArticlePage
         if (article is null)
         {
             return null;
+        }
+        if (article.Coverage != Coverage.None && previewNotice is null)
+        {
+            // A live page has one address, /direct/{slug}; the 301 goes if it ever stops being one.
+            http.CacheTags().Article(article.Id);
+            return Results.Redirect(SiteFormat.LivePath(article.Slug), permanent: true);
         }
 
         var body = ArticleBody.Parse(article.Body);

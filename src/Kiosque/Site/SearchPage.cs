@@ -155,7 +155,7 @@ public static class SearchPage
         }
         var cards = await CardsAsync(db, results, cancellationToken);
         var items = cards.Select(c => new SearchApiResult(
-            format.Absolute(http.Request, SiteFormat.ArticlePath(c.Card.Slug)), c.Card.Slug, c.Card.Kicker, c.Card.Headline, c.Card.Standfirst,
+            format.Absolute(http.Request, c.Card.Path), c.Card.Slug, c.Card.Kicker, c.Card.Headline, c.Card.Standfirst,
             format.Iso(c.Card.PublishedAt), new SearchApiSection(c.Card.SectionSlug, c.Card.SectionName), c.Card.Authors, c.Snippet)).ToList();
         await CacheForAsync(http, cacheSettings, StatusCodes.Status200OK);
         return TypedResults.Ok(new SearchApiResponse(form.Query, results.Total, results.Page, results.PageCount, items));

@@ -1,11 +1,15 @@
 using System.Globalization;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace Kiosque.Site;
 
 /// <summary>Public URLs and reader-facing dates, in one place so every page and feed agrees.</summary>
-public sealed class SiteFormat(IOptions<KiosqueOptions> options)
+public sealed class SiteFormat(IOptions<KiosqueOptions> options, TimeProvider clock, IStringLocalizer<SharedResource> text)
 {
+    /// <summary>Pieces younger than this show their time on cards: the news of the day and the day before.</summary>
+    public static readonly TimeSpan RecentSpan = TimeSpan.FromHours(36);
+
     private readonly KiosqueOptions _options = options.Value;
     private readonly TimeZoneInfo _zone = options.Value.TimeZoneInfo;
 
@@ -17,6 +21,12 @@ public sealed class SiteFormat(IOptions<KiosqueOptions> options)
     public string OgLocale { get; } = CultureInfo.CreateSpecificCulture(options.Value.Culture).Name.Replace('-', '_');
 
     public static string ArticlePath(string slug) => "/article/" + slug;
+
+    /// <summary>A live page's one address (its <c>/article/</c> address redirects here).</summary>
+    public static string LivePath(string slug) => "/direct/" + slug;
+
+    /// <summary>An article's address, or its live page's.</summary>
+    public static string ItemPath(string slug, Content.Coverage coverage) => coverage == Content.Coverage.None ? ArticlePath(slug) : LivePath(slug);
 
     public static string SectionPath(string slug) => "/rubrique/" + slug;
 
@@ -57,6 +67,25 @@ public sealed class SiteFormat(IOptions<KiosqueOptions> options)
         }
         return local.ToString("d MMMM yyyy", culture);
     }
+
+    /// <summary>
+    /// "2 décembre à 14 h 05" for a recent piece, else the long date. Absolute, never "il y a 5 min",
+    /// so a cached page stays true however long it is kept.
+    /// </summary>
+    public string CardDate(DateTime utc)
+    {
+        if (clock.GetUtcNow().UtcDateTime - utc > RecentSpan)
+        {
+            return LongDate(utc);
+        }
+        var local = Local(utc);
+        var culture = CultureInfo.CurrentCulture;
+        var day = culture.TwoLetterISOLanguageName == "fr" && local.Day == 1 ? "1er " + local.ToString("MMMM", culture) : local.ToString("d MMMM", culture);
+        return text["Date.AtTime", day, Time(utc)];
+    }
+
+    /// <summary>"2 décembre 2026 à 14 h 05", for the article's own dates.</summary>
+    public string DateAndTime(DateTime utc) => text["Date.AtTime", LongDate(utc), Time(utc)];
 
     /// <summary>"14 h 05" in French, "2:05 PM"-style per culture otherwise.</summary>
     public string Time(DateTime utc)

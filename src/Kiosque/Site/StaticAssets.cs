@@ -12,9 +12,13 @@ public static class StaticAssets
 {
     public static string StylesheetUrl { get; private set; } = "/css/site.css";
 
+    /// <summary>The live page's small script (progressive enhancement: the page works without it).</summary>
+    public static string LiveScriptUrl { get; private set; } = "/js/live.js";
+
     public static void Fingerprint(IReadOnlyList<StaticAssetDescriptor> assets)
     {
         StylesheetUrl = FingerprintedUrl(assets, "css/site.css") ?? StylesheetUrl;
+        LiveScriptUrl = FingerprintedUrl(assets, "js/live.js") ?? LiveScriptUrl;
     }
 
     /// <summary>The fingerprinted route of a wwwroot file (its identity representation), or null when the manifest has none.</summary>

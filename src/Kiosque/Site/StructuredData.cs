@@ -83,6 +83,33 @@ public static class StructuredData
         return Serialize(data);
     }
 
+    /// <summary>
+    /// A live page: schema.org LiveBlogPosting (a kind of NewsArticle) with its coverage times and
+    /// its latest entries as <c>liveBlogUpdate</c> BlogPostings, as Google's live badge reads them.
+    /// </summary>
+    public static string LiveBlogPosting(ArticleView article, string description, string origin, SiteFormat format, KiosqueOptions options, DateTime coverageStart, DateTime? coverageEnd, IReadOnlyList<(int Id, DateTime At, string Title, string Text)> updates)
+    {
+        var data = JsonSerializer.Deserialize<Dictionary<string, object>>(NewsArticle(article, description, origin, format, options))!;
+        data["@type"] = "LiveBlogPosting";
+        data["coverageStartTime"] = format.Iso(coverageStart);
+        if (coverageEnd is DateTime end)
+        {
+            data["coverageEndTime"] = format.Iso(end);
+        }
+        data["liveBlogUpdate"] = updates.Select(u => new Dictionary<string, object>
+        {
+            ["@type"] = "BlogPosting",
+            ["@id"] = article.Url + "#entree-" + u.Id,
+            ["url"] = article.Url + "#entree-" + u.Id,
+            ["headline"] = string.IsNullOrWhiteSpace(u.Title) ? Shorten(u.Text, 110) : u.Title,
+            ["articleBody"] = u.Text,
+            ["datePublished"] = format.Iso(u.At),
+        }).ToList();
+        return Serialize(data);
+    }
+
+    private static string Shorten(string text, int length) => text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1).TrimEnd(), "…");
+
     public static string Breadcrumbs(IReadOnlyList<Crumb> crumbs) => Serialize(new Dictionary<string, object>
     {
         ["@context"] = "https://schema.org",

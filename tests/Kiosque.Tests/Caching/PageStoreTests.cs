@@ -50,6 +50,24 @@ public sealed class PageStoreTests
     }
 
     [Fact]
+    public void An_uncompressed_body_is_decoded_once_for_clients_without_accept_encoding_and_counted()
+    {
+        var store = new PageStore(1024 * 1024, Clock);
+        var entry = Page(Article(4));
+        Assert.True(store.TrySet("/article/c", entry));
+        // Gzip is made from a decoded copy that is not kept.
+        entry.GzipBody(store.Grew);
+        Assert.Null(entry.Identity);
+        var before = store.Size;
+
+        var identity = entry.IdentityBody(store.Grew);
+        Assert.Equal(Article(4), Encoding.UTF8.GetString(identity));
+        Assert.Same(identity, entry.IdentityBody(store.Grew));
+        Assert.Equal(before + identity.Length, store.Size);
+        Assert.Equal(entry.Size, store.Size);
+    }
+
+    [Fact]
     public void Gzip_bodies_made_later_push_the_least_recently_served_pages_out_of_the_budget()
     {
         var first = Page(Article(1));

@@ -40,6 +40,23 @@ public abstract class DemoNewsroomTests(KiosqueFactory site)
     }
 
     [Fact]
+    public async Task The_demo_live_page_has_an_afternoon_of_entries_a_pinned_one_key_events_a_correction_and_a_deletion()
+    {
+        using var client = site.Reader();
+        const string slug = "meranne-manifestation-aides-a-domicile-en-direct";
+        var page = await client.GetDocumentAsync($"/direct/{slug}");
+        Assert.Equal("En direct", page.QuerySelector(".live-badge").Text());
+        Assert.NotNull(page.QuerySelector(".live-pinned .live-entry"));
+        Assert.True(page.QuerySelectorAll(".live-key-events li").Length >= 5);
+        Assert.Equal(LivePage.PageSize, page.QuerySelectorAll(".live-feed [data-entry]").Length);
+        Assert.NotNull(page.QuerySelector(".live-feed .live-entry-correction"));
+        var total = await site.WithDbAsync(db => db.LiveEntries.CountAsync(e => db.Articles.Any(a => a.Id == e.ArticleId && a.Slug == slug)));
+        Assert.InRange(total, 35, 50);
+        var older = await client.GetDocumentAsync(page.QuerySelector(".live-older a")!.GetAttribute("href")!);
+        Assert.Contains("Entrée supprimée à", older.QuerySelector(".live-entry-deleted").Text(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_reference_shaped_article_has_every_part_of_the_anatomy()
     {
         using var client = site.Reader();

@@ -69,10 +69,11 @@ public abstract class ArticlePageTests(KiosqueFactory site)
         var published = main.QuerySelector(".dates time")!;
         var datetime = DateTimeOffset.Parse(published.GetAttribute("datetime")!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange((datetime.UtcDateTime - article.PublishedAt!.Value).Duration(), TimeSpan.Zero, TimeSpan.FromSeconds(1));
-        Assert.Matches(@"^\d{1,2}(er)? [a-zéû]+ \d{4}$", published.Text());
+        Assert.Matches(@"^\d{1,2}(er)? [a-zéû]+ \d{4} à \d{1,2} h \d{2}$", published.Text());
+        Assert.StartsWith("Publié le ", main.QuerySelector(".dates .published").Text(), StringComparison.Ordinal);
         Assert.Contains("Mis à jour le", main.QuerySelector(".updated").Text());
 
-        // Share links at the top and the bottom, plain links to each network.
+        // Share links at the top (one compact line) and the bottom (with the address to copy), plain links to each network.
         var shares = main.QuerySelectorAll("nav.share");
         Assert.Equal(2, shares.Length);
         foreach (var share in shares)
@@ -84,14 +85,15 @@ public abstract class ArticlePageTests(KiosqueFactory site)
             Assert.Contains(hrefs, h => h.StartsWith("https://wa.me/", StringComparison.Ordinal));
             Assert.Contains(hrefs, h => h.StartsWith("/partager/mastodon?url=https%3A%2F%2Fjournal.test%2Farticle%2F", StringComparison.Ordinal));
             Assert.Contains(hrefs, h => h.StartsWith("mailto:", StringComparison.Ordinal));
-
-            // "Copy link" without script: the canonical address in a labelled read-only field.
-            var field = share.QuerySelector(".share-copy input")!;
-            Assert.Equal($"https://journal.test/article/{article.Slug}", field.GetAttribute("value"));
-            Assert.True(field.HasAttribute("readonly"));
-            Assert.Equal("Lien à copier", share.QuerySelector($".share-copy label[for='{field.Id}']").Text());
         }
-        Assert.Equal(2, shares.Select(s => s.QuerySelector(".share-copy input")!.Id).Distinct().Count());
+        Assert.True(shares[0].ClassList.Contains("share-compact"));
+        Assert.Null(shares[0].QuerySelector(".share-copy"));
+
+        // "Copy link" without script: the canonical address in a labelled read-only field, at the end.
+        var field = shares[1].QuerySelector(".share-copy input")!;
+        Assert.Equal($"https://journal.test/article/{article.Slug}", field.GetAttribute("value"));
+        Assert.True(field.HasAttribute("readonly"));
+        Assert.Equal("Lien à copier", shares[1].QuerySelector($".share-copy label[for='{field.Id}']").Text());
 
         var hero = main.QuerySelector("figure.hero")!;
         Assert.Equal("1600", hero.QuerySelector("img")!.GetAttribute("width"));
@@ -242,10 +244,26 @@ public abstract class ArticlePageTests(KiosqueFactory site)
 
         // 23:30 UTC on 28 February is 00:30 on 1 March in Paris.
         var marchPage = await client.GetDocumentAsync($"/article/{march.Slug}");
-        Assert.Equal("1er mars 2022", marchPage.QuerySelector(".dates time").Text());
+        Assert.Equal("Publié le 1er mars 2022 à 0 h 30", marchPage.QuerySelector(".dates .published").Text());
         Assert.Equal("2022-03-01T00:30:00+01:00", marchPage.QuerySelector(".dates time")!.GetAttribute("datetime"));
         var januaryPage = await client.GetDocumentAsync($"/article/{january.Slug}");
-        Assert.Equal("7 janvier 2022", januaryPage.QuerySelector(".dates time").Text());
+        Assert.Equal("7 janvier 2022 à 11 h 00", januaryPage.QuerySelector(".dates time").Text());
+    }
+
+    [Fact]
+    public async Task Cards_give_the_time_of_recent_pieces_and_the_date_of_older_ones()
+    {
+        using var client = site.Reader();
+        var section = _content.Section();
+        var now = DateTime.UtcNow;
+        var fresh = _content.Article(section, "Tout frais", now.AddHours(-2));
+        var old = _content.Article(section, "Plus ancien", new DateTime(2022, 1, 7, 10, 0, 0, DateTimeKind.Utc));
+        await site.WithDbAsync(db => TestContent.SaveAsync(db, fresh, old));
+
+        var page = await client.GetDocumentAsync($"/rubrique/{section.Slug}");
+        string DateOf(string headline) => page.QuerySelectorAll(".card").Single(c => c.QuerySelector(".card-headline").Text() == headline).QuerySelector(".card-meta time").Text();
+        Assert.Matches(@"^\d{1,2}(er)? [a-zéû]+ à \d{1,2} h \d{2}$", DateOf("Tout frais"));
+        Assert.Equal("7 janvier 2022", DateOf("Plus ancien"));
     }
 
     [Fact]

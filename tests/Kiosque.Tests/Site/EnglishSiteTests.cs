@@ -22,7 +22,8 @@ public sealed class EnglishSiteTests(EnglishSiteTests.Site site) : IClassFixture
 
         Assert.Equal("en", page.DocumentElement.GetAttribute("lang"));
         Assert.Equal("en_US", page.QuerySelector("meta[property='og:locale']")!.GetAttribute("content"));
-        Assert.Equal("7 January 2022", page.QuerySelector(".dates time").Text());
+        Assert.StartsWith("7 January 2022 at ", page.QuerySelector(".dates time").Text(), StringComparison.Ordinal);
+        Assert.StartsWith("Published 7 January 2022", page.QuerySelector(".dates .published").Text(), StringComparison.Ordinal);
         Assert.Equal("By Ada Lane", page.QuerySelector(".authors").Text());
         Assert.StartsWith("Updated 7 January 2022 at", page.QuerySelector(".updated").Text(), StringComparison.Ordinal);
         Assert.Equal("Share this article", page.QuerySelector("nav.share")!.GetAttribute("aria-label"));
