@@ -14,6 +14,8 @@ command -v vips >/dev/null 2>&1 || true # NetVips.Native ships libvips itself.
 [ -x /usr/bin/chromium ] || need_packages+=(chromium)
 command -v java >/dev/null 2>&1 || need_packages+=(default-jre-headless)
 command -v npm >/dev/null 2>&1 || need_packages+=(nodejs npm)
+# Signed mirrors are checked with Debian's minisign, as readers check them.
+command -v minisign >/dev/null 2>&1 || need_packages+=(minisign)
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "== Installing ${need_packages[*]}"
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi

@@ -11,6 +11,7 @@ using Kiosque.Feeds;
 using Kiosque.Http;
 using Kiosque.Jobs;
 using Kiosque.Media;
+using Kiosque.Mirror;
 using Kiosque.Newsroom;
 using Kiosque.Search;
 using Kiosque.Site;
@@ -62,6 +63,8 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = Jav
 builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndexer>());
 // The content API's description (OpenAPI 3.1), from the handlers' typed results: /api/v1 only.
 builder.Services.AddOpenApi(ContentApi.DocumentName, ContentApi.Describe);
+// The newsroom's minisign public key, shown to readers who check a mirror (docs/mirrors.md).
+builder.Services.AddMirrorSigning(builder.Configuration);
 // Pages the page cache does not store (search, 404) are compressed as they are sent. Over HTTPS too:
 // reader pages hold no secret for BREACH to guess (the site sets no cookie and embeds no token);
 // the newsroom, which does, is left out below.
@@ -172,6 +175,9 @@ app.MapGet(Sitemaps.NewsPath, Sitemaps.News);
 app.MapGet("/sitemaps/articles-{page}.xml", Sitemaps.Articles);
 app.MapGet("/sitemaps/tags-{page}.xml", Sitemaps.Tags);
 app.MapGet(OEmbed.Path, OEmbed.Get);
+// Signed mirrors: the key that signs them and how readers check one (404 without a key)
+app.MapGet(AuthenticityPage.Path, AuthenticityPage.Get).CachePage();
+app.MapGet(AuthenticityPage.PublicKeyPath, AuthenticityPage.PublicKey).CachePage();
 // Newsroom: anonymous visitors are sent to the sign-in page; every POST needs an antiforgery token.
 var open = app.MapGroup("/newsroom").DisableAntiforgery()
     .AddEndpointFilter(NewsroomPages.SecurityHeaders)

@@ -27,6 +27,31 @@ public sealed partial class PageCacheInvalidator(PageStore store, SiteNav nav, F
 {
     public async Task HandleAsync(IReadOnlyList<ContentChange> changes, CancellationToken cancellationToken)
     {
+        if (changes.Any(c => c.Scope == ChangeScope.Section))
+        {
+            nav.Invalidate();
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var (tags, everything) = await TagsAsync(changes, scope.ServiceProvider.GetRequiredService<KiosqueDb>(), cancellationToken);
+        if (everything)
+        {
+            store.Clear();
+            purger.Purge([PageTags.Site]);
+            LogEvicted(logger, changes.Count, "all", store.Count);
+            return;
+        }
+        var removed = store.Evict(tags);
+        purger.Purge(tags);
+        LogEvicted(logger, changes.Count, string.Join(' ', tags.Take(20)), removed);
+    }
+
+    /// <summary>
+    /// The tags of the pages these changes make stale, or everything (a section, which every
+    /// page's navigation shows). The static mirror (Mirror/MirrorExport) asks the same question
+    /// of the changes since its last run.
+    /// </summary>
+    public static async Task<(HashSet<string> Tags, bool Everything)> TagsAsync(IEnumerable<ContentChange> changes, KiosqueDb db, CancellationToken cancellationToken)
+    {
         var tags = new HashSet<string>(StringComparer.Ordinal);
         var everything = false;
         var authors = new List<int>();
@@ -47,7 +72,6 @@ public sealed partial class PageCacheInvalidator(PageStore store, SiteNav nav, F
                     }
                     break;
                 case ChangeScope.Section:
-                    nav.Invalidate();
                     everything = true;
                     break;
                 case ChangeScope.Tag:
@@ -81,26 +105,15 @@ public sealed partial class PageCacheInvalidator(PageStore store, SiteNav nav, F
                     break;
             }
         }
-        if (everything)
-        {
-            store.Clear();
-            purger.Purge([PageTags.Site]);
-            LogEvicted(logger, changes.Count, "all", store.Count);
-            return;
-        }
-        if (authors.Count > 0 || media.Count > 0 || tagged.Count > 0)
+        if (!everything && (authors.Count > 0 || media.Count > 0 || tagged.Count > 0))
         {
             // Cards show bylines and hero images, and feeds tag names, without tagging them: find their articles.
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<KiosqueDb>();
             var articles = await db.Articles.AsNoTracking()
                 .Where(a => a.Authors.Any(p => authors.Contains(p.AuthorId)) || a.Tags.Any(t => tagged.Contains(t.TagId)) || (a.HeroMediaId != null && media.Contains(a.HeroMediaId.Value)))
                 .Select(a => a.Id).ToListAsync(cancellationToken);
             tags.UnionWith(articles.Select(PageTags.ArticleTag));
         }
-        var removed = store.Evict(tags);
-        purger.Purge(tags);
-        LogEvicted(logger, changes.Count, string.Join(' ', tags.Take(20)), removed);
+        return (tags, everything);
     }
 
     private static void AddMemberships(HashSet<string> tags, string? memberships)

@@ -3,6 +3,7 @@ using Kiosque.Content;
 using Kiosque.Data;
 using Kiosque.Demo;
 using Kiosque.Media;
+using Kiosque.Mirror;
 using Kiosque.Newsroom;
 using Kiosque.Search;
 using Microsoft.EntityFrameworkCore;
@@ -240,7 +241,10 @@ public static class KiosqueCli
             + "the newsroom and the API (configuration options such as --urls http://127.0.0.1:8080, "
             + "--demo or --Kiosque:DataDirectory=PATH; see docs/operations.md). With a verb, it runs "
             + "that admin task and exits.")
-        { migrate, demo, user, MediaCommands.Create(Services), reindex };
+        {
+            migrate, demo, user, MediaCommands.Create(Services), reindex,
+            MirrorCommands.Keys(terminal), MirrorCommands.Export(Services, configArgs, terminal), MirrorCommands.Verify(Services, terminal),
+        };
         try
         {
             return await root.Parse(verbArgs).InvokeAsync(new InvocationConfiguration { Output = terminal.Out, Error = terminal.Error }, CancellationToken.None);
