@@ -217,6 +217,7 @@ public sealed class PublicPageTests(BrowserSite site) : IClassFixture<BrowserSit
     [MemberData(nameof(Kinds))]
     public async Task A_head_request_gets_the_get_status_and_headers_and_no_body(string kind)
     {
+        await site.WaitForRenditionsAsync();
         using var http = site.Http();
         foreach (var coding in new[] { "br", "gzip", "" })
         {

@@ -1,8 +1,10 @@
 using System.Net;
+using Kiosque.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -37,6 +39,7 @@ public sealed class BrowserSite : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Kiosque", $"Data Source={Path.Combine(_dataDirectory, "kiosque.db")}");
         builder.UseSetting("Kiosque:DataDirectory", _dataDirectory);
         builder.UseSetting("Kiosque:Demo", "true");
+        builder.UseSetting("Kiosque:Media:StartDelay", "00:00:00");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Plain HTTP on 127.0.0.1: Secure cookies would never come back (Kiosque.Tests checks the flag).
         builder.UseSetting("Kiosque:SecureCookies", "false");
@@ -62,6 +65,29 @@ public sealed class BrowserSite : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     public HttpClient Http() => new() { BaseAddress = new Uri(Origin) };
+
+    /// <summary>
+    /// The demo's pictures are rendered in the background, and each one done changes the pages that
+    /// show it (a JPEG becomes a &lt;picture&gt;): tests that compare two answers wait until they are all done.
+    /// </summary>
+    public async Task WaitForRenditionsAsync()
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            await using var scope = Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<KiosqueDb>();
+            if (!await db.Media.AnyAsync(m => m.RenditionsPending && m.RenditionError == null))
+            {
+                return;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The demo's pictures were not rendered within 3 minutes.");
+            }
+            await Task.Delay(250);
+        }
+    }
 
     public override async ValueTask DisposeAsync()
     {
