@@ -28,7 +28,7 @@ public sealed class EnglishSiteTests(EnglishSiteTests.Site site) : IClassFixture
         Assert.StartsWith("Updated 7 January 2022 at", page.QuerySelector(".updated").Text(), StringComparison.Ordinal);
         Assert.Equal("Share this article", page.QuerySelector("nav.share")!.GetAttribute("aria-label"));
         Assert.Equal("Link to copy", page.QuerySelector("nav.share .share-copy label").Text());
-        Assert.Equal("Follow us:", page.QuerySelector(".site-footer .feed-links-label").Text());
+        Assert.Equal("Subscribe in a feed reader:", page.QuerySelector(".site-footer .feed-links-label").Text());
         Assert.Equal("Le Courrier du Delta — RSS feed", page.QuerySelector("link[rel=alternate][type='application/rss+xml']")!.GetAttribute("title"));
         var authorFeed = System.Xml.Linq.XDocument.Parse(await client.GetStringAsync($"/auteur/{author.Slug}/rss.xml"));
         Assert.Equal("All stories by Ada Lane (Le Courrier du Delta).", authorFeed.Root!.Element("channel")!.Element("description")!.Value);
