@@ -17,27 +17,54 @@ public static class MediaAccess
 
     public static async Task InvokeAsync(HttpContext http, Func<Task> next)
     {
-        var folder = PublicPictures.FolderOf(http.Request.Path.Value!["/media".Length..]);
+        var path = http.Request.Path.Value!["/media".Length..];
+        var folder = PublicPictures.FolderOf(path);
         if (folder is null)
         {
-            await next();
+            await ServeAsync(http, path, next);
             return;
         }
         var pictures = http.RequestServices.GetRequiredService<PublicPictures>();
         if (await pictures.IsPublicAsync(folder, http.RequestAborted))
         {
-            await next();
+            await ServeAsync(http, path, next);
             return;
         }
         if (await IsStaffAsync(http) || await HoldsPreviewAsync(http, pictures, folder))
         {
             http.Items[PrivateItem] = true;
-            await next();
+            await ServeAsync(http, path, next);
             return;
         }
         http.Response.StatusCode = StatusCodes.Status404NotFound;
         // It may be published in a minute: no cache may keep the refusal.
         http.Response.Headers.CacheControl = "no-store";
+    }
+
+    /// <summary>
+    /// Hands the request to the static files of this node's media folder, once the store has put
+    /// the file there (a shared bucket fills it on first request). A store that cannot be reached
+    /// is a 503 the edge cache may retry, never a 404 it would keep.
+    /// </summary>
+    private static async Task ServeAsync(HttpContext http, string path, Func<Task> next)
+    {
+        var store = http.RequestServices.GetRequiredService<IMediaStore>();
+        try
+        {
+            await store.EnsureLocalAsync(path.TrimStart('/'), http.RequestAborted);
+        }
+        catch (ArgumentException)
+        {
+            // Not a media path (empty, "..", a folder): the static files answer 404 as before.
+        }
+        catch (MediaStoreException)
+        {
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            http.Response.Headers.RetryAfter = "10";
+            http.Response.Headers.CacheControl = "no-store";
+            return;
+        }
+        await next();
     }
 
     /// <summary>Cache-Control for a file served from /media: immutable for public renditions, private for the others.</summary>

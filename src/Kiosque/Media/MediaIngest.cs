@@ -22,6 +22,9 @@ public enum MediaProblem
 
     /// <summary>A form sent without choosing a file.</summary>
     NoFile,
+
+    /// <summary>The media store (a shared bucket) could not be reached: nothing was saved, the upload can be sent again.</summary>
+    StoreUnavailable,
 }
 
 /// <summary>What comes with the file. Empty credit, caption or alt are prefilled from the file's IPTC/XMP when it has them.</summary>
@@ -37,6 +40,7 @@ public sealed record MediaIngestResult(MediaAsset? Asset, MediaProblem? Problem,
     {
         null => StatusCodes.Status200OK,
         MediaProblem.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        MediaProblem.StoreUnavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status400BadRequest,
     };
 
@@ -169,35 +173,20 @@ public sealed partial class MediaIngest(
         var fallbackPath = RenditionPlan.WidthPath(folder, fallbackWidth, ImageFormat.Jpeg);
         var originalPath = $"{sha256[..2]}/{sha256}.{OriginalExtension(contentType)}";
 
-        // Decoding the whole picture here is the check that it is not truncated or corrupt; the same
-        // bytes always give the same answer, so a file seen before is not decoded again.
-        var known = await store.ExistsAsync(MediaArea.Public, fallbackPath, cancellationToken)
-            && await store.ExistsAsync(MediaArea.Original, originalPath, cancellationToken);
-        if (!known)
+        try
         {
-            byte[] fallback;
-            try
-            {
-                using var image = RenditionEncoder.Decode(bytes, fallbackWidth, RenditionPlan.HeightFor(width, height, fallbackWidth));
-                fallback = RenditionEncoder.Encode(image, ImageFormat.Jpeg);
-            }
-            catch (VipsException exception)
-            {
-                LogUnreadable(logger, contentType, exception.Message);
-                return contentType == "image/heic"
-                    ? (Refuse(MediaProblem.HeicUnsupported, "Media.Error.HeicUnsupported"), written)
-                    : (Refuse(MediaProblem.Corrupt, "Media.Error.Corrupt"), written);
-            }
-            try
-            {
-                await SaveNewAsync(MediaArea.Original, originalPath, bytes, written, cancellationToken);
-                await SaveNewAsync(MediaArea.Public, fallbackPath, fallback, written, cancellationToken);
-            }
-            catch
-            {
-                await DiscardAsync(written);
-                throw;
-            }
+            await StoreFilesAsync(bytes, width, height, fallbackWidth, fallbackPath, originalPath, written, cancellationToken);
+        }
+        catch (MediaStoreException)
+        {
+            return (Refuse(MediaProblem.StoreUnavailable, "Media.Error.StoreUnavailable"), written);
+        }
+        catch (VipsException exception)
+        {
+            LogUnreadable(logger, contentType, exception.Message);
+            return contentType == "image/heic"
+                ? (Refuse(MediaProblem.HeicUnsupported, "Media.Error.HeicUnsupported"), written)
+                : (Refuse(MediaProblem.Corrupt, "Media.Error.Corrupt"), written);
         }
 
         var embedded = EmbeddedCaptions.Read(bytes);
@@ -218,6 +207,36 @@ public sealed partial class MediaIngest(
         };
         asset.SetFocalPoint(upload.FocalX ?? 0.5, upload.FocalY ?? 0.5);
         return (new MediaIngestResult(asset, null, null), written);
+    }
+
+    /// <summary>
+    /// Keeps the original and makes the fallback rendition, unless an identical upload did before.
+    /// Decoding the whole picture here is the check that it is not truncated or corrupt; the same
+    /// bytes always give the same answer, so a file seen before is not decoded again.
+    /// </summary>
+    private async Task StoreFilesAsync(byte[] bytes, int width, int height, int fallbackWidth, string fallbackPath, string originalPath, List<(MediaArea, string)> written, CancellationToken cancellationToken)
+    {
+        if (await store.ExistsAsync(MediaArea.Public, fallbackPath, cancellationToken)
+            && await store.ExistsAsync(MediaArea.Original, originalPath, cancellationToken))
+        {
+            return;
+        }
+        byte[] fallback;
+        using (var image = RenditionEncoder.Decode(bytes, fallbackWidth, RenditionPlan.HeightFor(width, height, fallbackWidth)))
+        {
+            fallback = RenditionEncoder.Encode(image, ImageFormat.Jpeg);
+        }
+        try
+        {
+            await SaveNewAsync(MediaArea.Original, originalPath, bytes, written, cancellationToken);
+            await SaveNewAsync(MediaArea.Public, fallbackPath, fallback, written, cancellationToken);
+        }
+        catch
+        {
+            await DiscardAsync(written);
+            written.Clear();
+            throw;
+        }
     }
 
     private readonly record struct Sniffed(string? ContentType, MediaIngestResult? Refusal);

@@ -5,6 +5,16 @@ public sealed class MediaOptions
 {
     public const string Section = "Kiosque:Media";
 
+    /// <summary>
+    /// Where originals and renditions live: <c>local</c> (the data directory, the default) or
+    /// <c>s3</c> (an S3-compatible bucket, <see cref="S3"/>, for several nodes).
+    /// </summary>
+    public string Store { get; set; } = "local";
+
+    public S3MediaOptions S3 { get; set; } = new();
+
+    public bool UsesS3 => string.Equals(Store, "s3", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Largest upload accepted, in bytes (30 MB by default).</summary>
     public long MaxBytes { get; set; } = 30L * 1024 * 1024;
 

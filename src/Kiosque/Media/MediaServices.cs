@@ -11,8 +11,18 @@ public static class MediaServices
             .Validate(o => o.MaxBytes > 0, "Kiosque:Media:MaxBytes must be positive.")
             .Validate(o => o.MaxPixels > 0, "Kiosque:Media:MaxPixels must be positive.")
             .Validate(o => o.PollInterval > TimeSpan.Zero, "Kiosque:Media:PollInterval must be positive.")
+            .Validate(o => o.UsesS3 || string.Equals(o.Store, "local", StringComparison.OrdinalIgnoreCase), "Kiosque:Media:Store must be 'local' or 's3'.")
+            .Validate(o => !o.UsesS3 || (Uri.TryCreate(o.S3.ServiceUrl, UriKind.Absolute, out _) && o.S3.Bucket.Length > 0),
+                "Kiosque:Media:Store is 's3': set Kiosque:Media:S3:ServiceUrl (an absolute URL) and Kiosque:Media:S3:Bucket.")
             .ValidateOnStart();
-        services.AddSingleton<IMediaStore, LocalMediaStore>();
+        if (configuration.GetSection(MediaOptions.Section).Get<MediaOptions>()?.UsesS3 == true)
+        {
+            services.AddSingleton<IMediaStore, S3MediaStore>();
+        }
+        else
+        {
+            services.AddSingleton<IMediaStore, LocalMediaStore>();
+        }
         services.AddSingleton<RenditionMaker>();
         services.AddScoped<MediaIngest>();
         services.AddSingleton<RenditionWorker>();

@@ -23,7 +23,7 @@ public abstract class MediaLibraryTests(KiosqueFactory site)
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private static MultipartFormDataContent UploadForm(string? token, byte[]? file, string fileName = "photo.jpg", string credit = "", string caption = "", string alt = "")
+    internal static MultipartFormDataContent UploadForm(string? token, byte[]? file, string fileName = "photo.jpg", string credit = "", string caption = "", string alt = "")
     {
         var form = new MultipartFormDataContent();
         if (token is not null)

@@ -2,32 +2,6 @@ using Microsoft.Extensions.Options;
 
 namespace Kiosque.Media;
 
-/// <summary>Which side of the store a file lives on.</summary>
-public enum MediaArea
-{
-    /// <summary>Renditions readers may fetch: stripped of every metadata, served under <c>/media</c>.</summary>
-    Public,
-
-    /// <summary>Uploaded originals, with their metadata: never served.</summary>
-    Original,
-}
-
-/// <summary>
-/// Where media files live. Local disk now; an S3-compatible store will implement the same few
-/// calls for several nodes. Paths are relative, with forward slashes, and every write is
-/// all-or-nothing: a reader (or a crash) never sees half a file under its real name.
-/// </summary>
-public interface IMediaStore
-{
-    Task SaveAsync(MediaArea area, string path, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default);
-
-    Task<byte[]> ReadAsync(MediaArea area, string path, CancellationToken cancellationToken = default);
-
-    Task<bool> ExistsAsync(MediaArea area, string path, CancellationToken cancellationToken = default);
-
-    Task DeleteAsync(MediaArea area, string path, CancellationToken cancellationToken = default);
-}
-
 /// <summary>
 /// Folders under the data directory: <c>media/</c> (public, served as static files) and
 /// <c>originals/</c> (private, outside anything the web server maps).
@@ -74,7 +48,10 @@ public sealed class LocalMediaStore(IOptions<KiosqueOptions> options) : IMediaSt
         return Task.CompletedTask;
     }
 
-    private string FullPath(MediaArea area, string relativePath)
+    public Task<bool> EnsureLocalAsync(string path, CancellationToken cancellationToken = default) =>
+        Task.FromResult(File.Exists(FullPath(MediaArea.Public, path)));
+
+    internal string FullPath(MediaArea area, string relativePath)
     {
         var root = area == MediaArea.Public ? PublicRoot : OriginalsRoot;
         var path = Path.GetFullPath(Path.Combine(root, relativePath));
