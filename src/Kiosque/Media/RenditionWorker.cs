@@ -151,6 +151,13 @@ public sealed partial class RenditionWorker(
             await ReleaseAsync(asset.Id, asset.RenditionAttempts - 1, null, null);
             throw;
         }
+        catch (MediaStoreException exception)
+        {
+            // The shared bucket is away: not the picture's fault, so the attempt does not count.
+            LogRenditionFailed(logger, asset.Id, asset.RenditionAttempts, exception);
+            await ReleaseAsync(asset.Id, asset.RenditionAttempts - 1, clock.GetUtcNow().UtcDateTime + TimeSpan.FromMinutes(1), exception.Message);
+            return false;
+        }
         catch (Exception exception)
         {
             LogRenditionFailed(logger, asset.Id, asset.RenditionAttempts, exception);
